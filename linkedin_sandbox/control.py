@@ -1,0 +1,217 @@
+"""Control endpoints under ``/sandbox/``: not LinkedIn's, for tests and the demo.
+
+They need no token and accept requests from loopback clients only. They
+get no added latency and count toward no rate limit.
+
+- ``GET /sandbox/counts[?integrationContext=<urn>]``: entities held per
+  resource, plus ``orphans`` per child resource.
+- ``GET /sandbox/entities?resource=<name>[&integrationContext=<urn>]``:
+  ``{"elements": [{"key": {...}, "entity": {...}}]}``.
+- ``POST /sandbox/reset``: clear data, rate-limit counts and statistics.
+- ``GET|POST /sandbox/config``: read or change settings (see config.py).
+- ``GET|POST /sandbox/clients``: list client ids, or register
+  ``{"client_id", "client_secret"}``.
+- ``POST /sandbox/revoke``: ``{"client_id"}``, revoke all its tokens.
+- ``GET /sandbox/stats``: request and entity counts per resource and HTTP
+  method, response statuses per resource, and the counts above.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from .errors import SERVICE_ERROR_NOT_FOUND, ApiError
+from .media import resume_as_dict
+from .restli import bad_request, media_type
+from .schema import COUNTED_RESOURCES, SYNC_RESOURCES
+from .state import SandboxState
+from .wire import Request, Response
+
+_logger = logging.getLogger(__name__)
+
+CONTROL_PREFIX = "/sandbox/"
+
+
+def handle_control(state: SandboxState, request: Request) -> Response:
+    """Serve a control endpoint, or return its error response."""
+    try:
+        _require_loopback(request.client_host)
+        name = request.path[len(CONTROL_PREFIX) :]
+        handler = _ROUTES.get((request.method, name))
+        if handler is None:
+            if any(route_name == name for _, route_name in _ROUTES):
+                raise ApiError(
+                    405, f"{request.method} is not allowed on {request.path}"
+                )
+            raise ApiError(
+                404,
+                f"no control endpoint at {request.path}",
+                service_error_code=SERVICE_ERROR_NOT_FOUND,
+            )
+        return handler(state, request)
+    except ApiError as error:
+        _logger.info(
+            "rejected %s %s: %s %s",
+            request.method,
+            request.path,
+            error.status,
+            error.message,
+        )
+        return Response(error.status, error.body, close=error.close)
+
+
+def _require_loopback(client_host: str) -> None:
+    try:
+        is_loopback = ipaddress.ip_address(client_host).is_loopback
+    except ValueError:
+        is_loopback = False
+    if not is_loopback:
+        raise ApiError(403, "control endpoints accept requests from loopback clients only")
+
+
+def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+    fields = parse_qs(request.raw_query, keep_blank_values=True)
+    result = {}
+    for name, values in fields.items():
+        if name not in allowed:
+            raise bad_request(f"unexpected query parameter {name}")
+        if len(values) != 1:
+            raise bad_request(f"query parameter {name} is repeated")
+        result[name] = values[0]
+    return result
+
+
+def _json_body(request: Request, optional: bool = False) -> dict[str, Any]:
+    if not request.body and optional:
+        return {}
+    if media_type(request.content_type) != "application/json":
+        raise bad_request("Content-Type must be application/json")
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise bad_request(f"request body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise bad_request("request body must be a JSON object")
+    return body
+
+
+def _counts(state: SandboxState, request: Request) -> Response:
+    context = _query(request, ("integrationContext",)).get("integrationContext")
+    return Response(200, state.store.counts(context))
+
+
+def _entities(state: SandboxState, request: Request) -> Response:
+    query = _query(request, ("resource", "integrationContext"))
+    resource = query.get("resource")
+    if resource not in COUNTED_RESOURCES:
+        raise bad_request(
+            f"resource must be one of {', '.join(COUNTED_RESOURCES)}; got {resource!r}"
+        )
+    context = query.get("integrationContext")
+    store = state.store
+    with store.lock:
+        if resource in SYNC_RESOURCES:
+            elements = [
+                {"key": dict(stored.key), "entity": stored.entity}
+                for stored in store.tables[resource].items(context)
+            ]
+        elif resource == "simpleJobPostings":
+            elements = [
+                {
+                    "key": {
+                        "externalJobPostingId": job_id,
+                        "integrationContext": job_context,
+                    },
+                    "entity": job,
+                }
+                for job_context, held in store.jobs.items()
+                if context in (None, job_context)
+                for job_id, job in held.items()
+            ]
+        else:
+            elements = [
+                {
+                    "key": {"resumeUrn": resume.resume_urn},
+                    "entity": resume_as_dict(resume),
+                }
+                for resume in store.resumes.values()
+                if context in (None, resume.integration_context)
+            ]
+        # Serialise while holding the lock, since entities are live objects.
+        body = json.loads(json.dumps({"elements": elements}))
+    return Response(200, body)
+
+
+def _reset(state: SandboxState, request: Request) -> Response:
+    _json_body(request, optional=True)
+    state.reset()
+    _logger.info("reset sandbox data")
+    return Response(200, {"reset": True})
+
+
+def _get_config(state: SandboxState, request: Request) -> Response:
+    return Response(200, state.config.as_dict())
+
+
+def _set_config(state: SandboxState, request: Request) -> Response:
+    changes = _json_body(request)
+    try:
+        state.config.update(changes)
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    _logger.info("changed sandbox settings %s", ", ".join(sorted(changes)))
+    return Response(200, state.config.as_dict())
+
+
+def _list_clients(state: SandboxState, request: Request) -> Response:
+    return Response(200, {"client_ids": state.tokens.client_ids()})
+
+
+def _register_client(state: SandboxState, request: Request) -> Response:
+    body = _json_body(request)
+    client_id, secret = body.get("client_id"), body.get("client_secret")
+    if set(body) != {"client_id", "client_secret"} or not all(
+        isinstance(value, str) and value for value in (client_id, secret)
+    ):
+        raise bad_request(
+            'body must be {"client_id": str, "client_secret": str}, both non-empty'
+        )
+    is_new = state.tokens.register_client(client_id, secret)
+    return Response(201 if is_new else 200, {"client_id": client_id})
+
+
+def _revoke(state: SandboxState, request: Request) -> Response:
+    body = _json_body(request)
+    client_id = body.get("client_id")
+    if set(body) != {"client_id"} or not isinstance(client_id, str):
+        raise bad_request('body must be {"client_id": str}')
+    if not state.tokens.has_client(client_id):
+        raise ApiError(
+            404,
+            f"OAuth client {client_id} is not registered",
+            service_error_code=SERVICE_ERROR_NOT_FOUND,
+        )
+    return Response(200, {"revoked": state.tokens.revoke_client(client_id)})
+
+
+def _stats(state: SandboxState, request: Request) -> Response:
+    body = state.stats.as_dict()
+    body["held"] = state.store.counts(None)
+    return Response(200, body)
+
+
+_ROUTES = {
+    ("GET", "counts"): _counts,
+    ("GET", "entities"): _entities,
+    ("POST", "reset"): _reset,
+    ("GET", "config"): _get_config,
+    ("POST", "config"): _set_config,
+    ("GET", "clients"): _list_clients,
+    ("POST", "clients"): _register_client,
+    ("POST", "revoke"): _revoke,
+    ("GET", "stats"): _stats,
+}
