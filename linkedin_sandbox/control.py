@@ -70,7 +70,9 @@ def _require_loopback(client_host: str) -> None:
     except ValueError:
         is_loopback = False
     if not is_loopback:
-        raise ApiError(403, "control endpoints accept requests from loopback clients only")
+        raise ApiError(
+            403, "control endpoints accept requests from loopback clients only"
+        )
 
 
 def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:

@@ -81,8 +81,12 @@ class ThreadedSandbox:
         self.server = SandboxServer(host, 0, state)
         self.state = self.server.state
         self.url = self.server.url
+        # A short poll interval makes stop() return quickly between tests.
         self._thread = threading.Thread(
-            target=self.server.serve_forever, name="linkedin-sandbox", daemon=True
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="linkedin-sandbox",
+            daemon=True,
         )
         self._thread.start()
 
