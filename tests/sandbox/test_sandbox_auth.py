@@ -6,7 +6,7 @@ import time
 
 import pytest
 import requests
-from conftest import (
+from sandbox_helpers import (
     CLIENT_ID,
     CLIENT_SECRET,
     SandboxClient,

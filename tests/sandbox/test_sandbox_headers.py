@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from sandbox_helpers import (
     PATHS,
     SandboxClient,
     candidate_entity,

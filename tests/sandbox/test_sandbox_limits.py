@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import (
+from sandbox_helpers import (
     PATHS,
     SandboxClient,
     body_key,
