@@ -210,7 +210,10 @@ def _query_keys(call: ApiCall, spec: ResourceSpec) -> QueryKeys:
         split_query(call.effective.raw_query), spec.key_fields, spec.name
     )
     if query.other:
-        raise bad_request(f"unexpected query parameter {query.other[0].name}")
+        raise bad_request(
+            f"unexpected query parameter {query.other[0].name}; batch requests "
+            "take only ids"
+        )
     if not query.keys:
         raise bad_request(
             f"query string names no entity; send ids[0].{spec.key_fields[0]}=..."
@@ -342,15 +345,15 @@ def _patch_entity(
             400, entity_error(400, SERVICE_ERROR_INVALID_FIELD, problem)
         )
     context = dict(key)["integrationContext"]
-    held = state.store.tables[spec.name].get(context, key)
-    if held is None:
+    existing = state.store.tables[spec.name].get(context, key)
+    if existing is None:
         message = (
             f"{spec.name} entity {format_key(key, spec.key_fields)} not found; "
             "upsert it with BATCH_UPDATE first"
         )
         return EntityOutcome(404, entity_error(404, SERVICE_ERROR_NOT_FOUND, message))
     patch = value["patch"]
-    merged = copy.deepcopy(held.entity)
+    merged = copy.deepcopy(existing.entity)
     merged.update(copy.deepcopy(patch.get("$set", {})))
     for name in patch.get("$delete", []):
         merged.pop(name, None)
@@ -408,14 +411,14 @@ def _batch_get(call: ApiCall, spec: ResourceSpec) -> Response:
         table = store.tables[spec.name]
         for key in query.keys:
             text = format_key(key, spec.key_fields)
-            held = table.get(dict(key)["integrationContext"], key)
-            if held is None:
+            stored = table.get(dict(key)["integrationContext"], key)
+            if stored is None:
                 statuses[text] = 404
                 errors[text] = entity_error(
                     404, SERVICE_ERROR_NOT_FOUND, f"{spec.name} entity {text} not found"
                 )
             else:
                 statuses[text] = 200
-                results[text] = copy.deepcopy(held.entity)
+                results[text] = copy.deepcopy(stored.entity)
     body = {"results": results, "statuses": statuses, "errors": errors}
     return Response(200, body, entities=len(statuses))

@@ -130,9 +130,9 @@ def _entities(state: SandboxState, request: Request) -> Response:
                     },
                     "entity": job,
                 }
-                for job_context, held in store.jobs.items()
+                for job_context, jobs in store.jobs.items()
                 if context in (None, job_context)
-                for job_id, job in held.items()
+                for job_id, job in jobs.items()
             ]
         else:
             elements = [
@@ -143,7 +143,7 @@ def _entities(state: SandboxState, request: Request) -> Response:
                 for resume in store.resumes.values()
                 if context in (None, resume.integration_context)
             ]
-        # Serialise while holding the lock, since entities are live objects.
+        # Copy the elements under the lock, because request threads change them.
         body = json.loads(json.dumps({"elements": elements}))
     return Response(200, body)
 

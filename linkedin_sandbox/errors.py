@@ -23,7 +23,7 @@ SERVICE_ERROR_VERSION = 104
 # Request too large: URL limits (414) and body size (413).
 SERVICE_ERROR_TOO_LARGE = 105
 
-# 401 codes as LinkedIn returns them. NOTE: 65600 and 65601 are seen in
+# 401 codes as LinkedIn returns them. NOTE: 65600 and 65601 appear in
 # LinkedIn responses quoted in public bug reports; 65602 and 65604 follow the
 # same series and are not confirmed by a public LinkedIn page.
 SERVICE_ERROR_INVALID_TOKEN = 65600
@@ -53,8 +53,9 @@ class ApiError(Exception):
     """Failure that ends the whole request with one HTTP status and body.
 
     ``body`` replaces LinkedIn's usual error body where the contract fixes
-    another shape (429 bodies, OAuth errors). ``close`` makes the server
-    close the connection, which it must do when it did not read the body.
+    another shape (429 bodies, OAuth errors). ``close`` marks an error
+    raised before the body was read: the server then discards the body, or
+    closes the connection when the body is too large to discard.
     """
 
     def __init__(

@@ -101,7 +101,7 @@ def _post_job(call: ApiCall, path: str, element: Any) -> dict[str, Any]:
         if errors:
             message = "; ".join(errors)
             _logger.info(
-                "simpleJobPostings %s in %s fails in its task: %s",
+                "job %s in %s is invalid, so its task will end FAILED: %s",
                 element["externalJobPostingId"],
                 element["integrationContext"],
                 message,

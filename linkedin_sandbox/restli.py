@@ -274,7 +274,9 @@ def parse_simple_ids(parameters: list[QueryParameter]) -> list[str]:
     ids: list[str] = []
     for parameter in parameters:
         if parameter.name != "ids":
-            raise bad_request(f"unexpected query parameter {parameter.name}")
+            raise bad_request(
+                f"unexpected query parameter {parameter.name}; only ids is allowed"
+            )
         if parameter.raw_value.startswith("List("):
             value = parse_restli_value(parameter.raw_value)
             if not isinstance(value, list) or not all(

@@ -43,6 +43,9 @@ MAX_URL_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 28 * 1024
 # Bound on JSON and form bodies, far above 100 entities of any resource.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+# A rejected request's body up to this size is read and discarded, so the
+# client reads the error instead of a reset connection and may keep it open.
+MAX_DISCARDED_BODY_BYTES = 64 * 1024 * 1024
 
 API_PREFIXES = ("/v2/", "/rest/")
 
@@ -162,8 +165,14 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _respond(self, state: SandboxState, path: str, raw_query: str) -> Response:
-        self._check_url_limits(raw_query)
-        body = self._read_body(path)
+        self._body_read = False
+        try:
+            self._check_url_limits(raw_query)
+            body = self._read_body(path)
+        except ApiError as error:
+            if error.close and self._discard_body():
+                error.close = False
+            raise
         request = Request(
             method=self.command,
             path=path,
@@ -187,7 +196,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         raise ApiError(404, f"no resource at {path}")
 
     def _check_url_limits(self, raw_query: str) -> None:
-        """Raise 414 past LinkedIn's URL limits; the body is left unread."""
+        """Raise 414 past LinkedIn's URL limits, before the body is read."""
         header_bytes = len(self.raw_requestline) + 2
         for name, value in self.headers.items():
             header_bytes += len(name) + len(value) + 4
@@ -240,12 +249,31 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                 service_error_code=SERVICE_ERROR_TOO_LARGE,
                 close=True,
             )
+        self._body_read = True
         body = self.rfile.read(length)
         if len(body) != length:
             raise ApiError(
                 400, "request body is shorter than its Content-Length", close=True
             )
         return body
+
+    def _discard_body(self) -> bool:
+        """Read and drop an unread body; return False when that is not safe."""
+        if self._body_read or self.headers.get("Transfer-Encoding"):
+            return False
+        try:
+            remaining = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            return False
+        if not 0 <= remaining <= MAX_DISCARDED_BODY_BYTES:
+            return False
+        self._body_read = True
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 1024 * 1024))
+            if not chunk:
+                return False
+            remaining -= len(chunk)
+        return True
 
     def _send(self, response: Response) -> None:
         """Write status, headers and body with one write."""

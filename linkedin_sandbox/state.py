@@ -1,4 +1,4 @@
-"""Everything one sandbox instance holds: settings, data, tokens, limits, stats."""
+"""All state of one sandbox: settings, data, tokens, rate limits and statistics."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class RequestStats:
     """Request counts per resource and HTTP method, and per response status.
 
     ``entities`` counts the entities that those requests named, so a test
-    can compare what a client sent with what the sandbox holds.
+    can compare what a client sent with what the sandbox stores.
     """
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """Thread-safe in-memory state: entities, jobs, job tasks and resumes.
 
-Entities are held per resource, per integrationContext, under their compound
+Entities are stored per resource, per integrationContext, under their compound
 key exactly as sent (dataProvider included). Each table also counts its keys
 by identity, the key without integrationContext and dataProvider, so that a
 parent can be found whatever dataProvider the client gave it.
@@ -46,14 +46,14 @@ class EntityTable:
         return self.entities.get(context, {}).get(key)
 
     def put(self, context: str, key: Key, stored: StoredEntity) -> None:
-        held = self.entities.setdefault(context, {})
-        if key not in held:
+        by_key = self.entities.setdefault(context, {})
+        if key not in by_key:
             self.identities.setdefault(context, Counter())[identity_of(key)] += 1
-        held[key] = stored
+        by_key[key] = stored
 
     def delete(self, context: str, key: Key) -> bool:
-        held = self.entities.get(context, {})
-        if held.pop(key, None) is None:
+        by_key = self.entities.get(context, {})
+        if by_key.pop(key, None) is None:
             return False
         counter = self.identities[context]
         counter[identity_of(key)] -= 1
@@ -67,12 +67,14 @@ class EntityTable:
     def count(self, context: str | None) -> int:
         if context is not None:
             return len(self.entities.get(context, {}))
-        return sum(len(held) for held in self.entities.values())
+        return sum(len(by_key) for by_key in self.entities.values())
 
     def items(self, context: str | None) -> list[StoredEntity]:
         if context is not None:
             return list(self.entities.get(context, {}).values())
-        return [stored for held in self.entities.values() for stored in held.values()]
+        return [
+            stored for by_key in self.entities.values() for stored in by_key.values()
+        ]
 
 
 @dataclass

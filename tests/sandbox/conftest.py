@@ -41,7 +41,7 @@ def client(sandbox: ThreadedSandbox) -> SandboxClient:
 
 @pytest.fixture
 def seeded(client: SandboxClient) -> SandboxClient:
-    """A client whose sandbox holds candidates c1, c2, pipeline p1, stage s1."""
+    """A client whose sandbox stores candidates c1, c2, pipeline p1, stage s1."""
     response = client.upsert(
         "atsCandidates",
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 import time
 
 import pytest
@@ -376,12 +377,13 @@ def test_loopback_requests_are_fast(client: SandboxClient) -> None:
     pairs = [(candidate_key("c1"), candidate_entity())]
     client.upsert("atsCandidates", pairs)
 
-    started = time.monotonic()
-    for _ in range(20):
+    durations = []
+    for _ in range(21):
+        started = time.monotonic()
         client.upsert("atsCandidates", pairs)
-    per_request = (time.monotonic() - started) / 20
+        durations.append(time.monotonic() - started)
 
-    assert per_request < 0.02
+    assert statistics.median(durations) < 0.02
 
 
 def test_body_is_json_encoded(client: SandboxClient) -> None:
