@@ -104,6 +104,22 @@ def test_upsert_accepts_restli2_list_keys(client: SandboxClient) -> None:
     assert client.held_keys("atsCandidates") == [candidate_key("c1")]
 
 
+def test_upsert_accepts_encoded_brackets(client: SandboxClient) -> None:
+    # HTTP clients such as requests send "[" and "]" as %5B and %5D.
+    query = indexed_query([candidate_key("c1")])
+    encoded = query.replace("[", "%5B").replace("]", "%5D")
+    response = client.request(
+        "PUT",
+        f"{PATHS['atsCandidates']}?{encoded}",
+        "BATCH_UPDATE",
+        json={"entities": {body_key(candidate_key("c1")): candidate_entity()}},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["errors"] == {}
+    assert client.held_keys("atsCandidates") == [candidate_key("c1")]
+
+
 def test_restli_method_is_case_insensitive(client: SandboxClient) -> None:
     response = client.request(
         "PUT",
