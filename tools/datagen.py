@@ -946,6 +946,14 @@ def _pdf_bytes(lines: list[str], filler: int = 0) -> bytes:
     return head + b" " * filler + tail
 
 
+def padded_pdf(lines: list[str], size: int) -> bytes:
+    """Return a valid one-page PDF showing ``lines``, padded to ``size`` bytes.
+
+    A ``size`` below the unpadded size returns the unpadded document.
+    """
+    return _pdf_bytes(lines, max(0, size - _pdf_size(lines, 0)))
+
+
 def _png_bytes() -> bytes:
     """Return a valid 2x2 grey PNG image."""
 

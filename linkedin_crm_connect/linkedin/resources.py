@@ -162,7 +162,8 @@ def validate_version(version, resource_name):
 
 def _validate_override(name, override):
     if not isinstance(override, dict):
-        raise ValueError(
+        # ValueError like every other bad override, so callers catch one type.
+        raise ValueError(  # noqa: TRY004
             f"Invalid override for resource {name}: expected a mapping of "
             f"settings, got {override!r}."
         )
@@ -319,8 +320,10 @@ PICKS = (
         "urn%3Ali%3Aorganization%3A123&ids[0].dataProvider=PARTNER, as in "
         "LinkedIn's samples",
         alternatives=(
-            "Rest.li 2.0 form ids=List((tcrmPipelineId:12,integrationContext:"
-            "urn%3Ali%3Aorganization%3A123,dataProvider:PARTNER))",
+            (
+                "Rest.li 2.0 form ids=List((tcrmPipelineId:12,integrationContext:"
+                "urn%3Ali%3Aorganization%3A123,dataProvider:PARTNER))"
+            ),
         ),
     ),
     Pick(

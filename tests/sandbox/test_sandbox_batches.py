@@ -345,8 +345,10 @@ def test_unknown_path_outside_api(client: SandboxClient) -> None:
         ),
         (
             candidate_entity(emailAddresses=["ada lovelace@example.com"]),
-            "emailAddresses[0]: 'ada lovelace@example.com' is not a valid email "
-            "address",
+            (
+                "emailAddresses[0]: 'ada lovelace@example.com' is not a valid "
+                "email address"
+            ),
         ),
         (
             {k: v for k, v in candidate_entity().items() if k != "firstName"},
@@ -419,8 +421,10 @@ def test_empty_lists_are_valid(client: SandboxClient) -> None:
         ),
         (
             {**candidate_key("c1"), "integrationContext": "urn:li:company:1"},
-            "integrationContext: 'urn:li:company:1' is not a "
-            "urn:li:organization:<id> URN",
+            (
+                "integrationContext: 'urn:li:company:1' is not a "
+                "urn:li:organization:<id> URN"
+            ),
         ),
     ],
 )

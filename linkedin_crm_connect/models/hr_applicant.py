@@ -1,0 +1,65 @@
+from odoo import api, fields, models
+
+
+class HrApplicant(models.Model):
+    _inherit = "hr.applicant"
+
+    linkedin_candidate_id = fields.Many2one(
+        "linkedin.candidate",
+        "LinkedIn candidate",
+        index=True,
+        ondelete="set null",
+        copy=False,
+        readonly=True,
+        help="The person LinkedIn knows this application by; several "
+        "applications of one person share it.",
+    )
+    linkedin_person_urn = fields.Char(
+        related="linkedin_candidate_id.person_urn", readonly=True
+    )
+    linkedin_sync_state = fields.Selection(
+        [
+            ("none", "Not synced"),
+            ("pending", "Pending"),
+            ("done", "Synced"),
+            ("failed", "Failed"),
+            ("to_delete", "Delete pending"),
+            ("deleted", "Deleted"),
+        ],
+        "LinkedIn sync",
+        compute="_compute_linkedin_sync",
+    )
+    linkedin_sync_error = fields.Text(
+        "LinkedIn error", compute="_compute_linkedin_sync"
+    )
+
+    @api.depends("linkedin_candidate_id", "job_id")
+    def _compute_linkedin_sync(self):
+        """Show the worst state of the applicant's candidate and candidate pipeline."""
+        bindings = self.env["linkedin.binding"].sudo()
+        severity = ["none", "done", "pending", "to_delete", "deleted", "failed"]
+        for applicant in self:
+            candidate = applicant.linkedin_candidate_id
+            if not candidate:
+                applicant.linkedin_sync_state = "none"
+                applicant.linkedin_sync_error = False
+                continue
+            refs = [("candidate", "candidate:%d" % candidate.id)]
+            if applicant.job_id:
+                refs.append(
+                    (
+                        "candidate_pipeline",
+                        "candidate:%d:job:%d" % (candidate.id, applicant.job_id.id),
+                    )
+                )
+            state, errors = "none", []
+            for entity_type, ref in refs:
+                for binding in bindings.search(
+                    [("entity_type", "=", entity_type), ("local_ref", "=", ref)]
+                ):
+                    if severity.index(binding.state) > severity.index(state):
+                        state = binding.state
+                    if binding.state == "failed" and binding.error_message:
+                        errors.append(binding.error_message)
+            applicant.linkedin_sync_state = state
+            applicant.linkedin_sync_error = "\n".join(errors) or False

@@ -1,0 +1,386 @@
+import html
+import json
+import logging
+
+import requests
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..linkedin import errors, resources
+from ..linkedin.auth import TokenManager
+from ..linkedin.client import LinkedInClient
+from .token_store import OdooTokenStore
+
+_logger = logging.getLogger(__name__)
+
+ADMIN_GROUP = "linkedin_crm_connect.group_linkedin_admin"
+
+
+class LinkedInBackend(models.Model):
+    """One LinkedIn CRM Connect tenant: a company's connection to LinkedIn.
+
+    Credentials and tokens are readable only by the LinkedIn administrator
+    group, are never copied and are never logged. Code that needs them reads
+    them with ``sudo()`` on behalf of the sync.
+    """
+
+    _name = "linkedin.backend"
+    _description = "LinkedIn CRM Connect backend"
+    _order = "company_id, id"
+
+    name = fields.Char(required=True, default="LinkedIn")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user.company_id,
+        help="The CRM tenant: records of this company sync through this backend.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Not connected"),
+            ("connected", "Connected"),
+            ("action_required", "Action required"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    state_reason = fields.Text(readonly=True)
+
+    api_base = fields.Char(
+        "API base URL",
+        required=True,
+        default=resources.DEFAULT_API_BASE,
+        help="Base of LinkedIn's REST API; /v2/ and /rest/ paths are added to it.",
+    )
+    oauth_base = fields.Char(
+        "OAuth base URL",
+        required=True,
+        default=resources.DEFAULT_OAUTH_BASE,
+        help="Base of LinkedIn's OAuth 2.0 endpoints (accessToken, introspectToken).",
+    )
+    linkedin_version = fields.Char(
+        "LinkedIn-Version",
+        required=True,
+        default=resources.DEFAULT_LINKEDIN_VERSION,
+        help="Default version (YYYYMM) sent on versioned /rest/ resources. "
+        "A resource setting below overrides it for one resource.",
+    )
+    resource_setting_ids = fields.One2many(
+        "linkedin.resource.setting",
+        "backend_id",
+        "Resource settings",
+        copy=False,
+        help="Per-resource path, /v2 or /rest, and LinkedIn-Version; "
+        "moving a resource to a versioned endpoint is a change here.",
+    )
+    request_timeout = fields.Integer(
+        "Request timeout (s)",
+        default=30,
+        help="Read timeout of every request to LinkedIn, in seconds.",
+    )
+    token_margin = fields.Integer(
+        "Token renewal margin (s)",
+        default=300,
+        help="A cached token is replaced this many seconds before it expires.",
+    )
+
+    client_id = fields.Char(groups=ADMIN_GROUP, copy=False)
+    client_secret = fields.Char(groups=ADMIN_GROUP, copy=False)
+    organization_urn = fields.Char(
+        "Organization URN",
+        help="urn:li:organization:<id>: the integrationContext of every record.",
+    )
+    contract_urn = fields.Char(
+        "Contract URN",
+        help="urn:li:contract:<id>: the Recruiter contract (hiringContext of resumes).",
+    )
+
+    token_status = fields.Selection(
+        [
+            ("none", "No token"),
+            ("active", "Active"),
+            ("expired", "Expired"),
+            ("revoked", "Revoked"),
+            ("error", "Check failed"),
+        ],
+        compute="_compute_token_info",
+    )
+    token_expires_at = fields.Datetime(compute="_compute_token_info")
+    token_checked_at = fields.Datetime(compute="_compute_token_info")
+    connection_message = fields.Text(readonly=True, copy=False)
+
+    sync_state = fields.Selection(
+        [
+            ("never", "Never run"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("done_errors", "Done with errors"),
+            ("failed", "Failed"),
+        ],
+        "Historical sync",
+        default="never",
+        readonly=True,
+        copy=False,
+    )
+    sync_started_at = fields.Datetime(readonly=True, copy=False)
+    sync_finished_at = fields.Datetime(readonly=True, copy=False)
+    sync_message = fields.Text(readonly=True, copy=False)
+    sync_totals_json = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Records per entity type found in Odoo when the last sync started.",
+    )
+    binding_ids = fields.One2many("linkedin.binding", "backend_id", readonly=True)
+    progress_html = fields.Html(
+        "Progress", compute="_compute_progress_html", sanitize=False
+    )
+    picks_html = fields.Html(
+        "Unconfirmed API values",
+        compute="_compute_picks_html",
+        sanitize=False,
+        help="Values the add-on sends that LinkedIn has not confirmed publicly.",
+    )
+
+    _sql_constraints = [
+        (
+            "company_uniq",
+            "unique(company_id)",
+            "A company has one LinkedIn backend: one CRM tenant, one connection.",
+        )
+    ]
+
+    @api.constrains("linkedin_version")
+    def _check_linkedin_version(self):
+        for backend in self:
+            try:
+                resources.validate_version(backend.linkedin_version, "default")
+            except ValueError as exc:
+                raise ValidationError(str(exc))
+
+    @api.constrains("organization_urn", "contract_urn")
+    def _check_urns(self):
+        for backend in self:
+            org, contract = backend.organization_urn, backend.contract_urn
+            if org and not org.startswith("urn:li:organization:"):
+                raise ValidationError(
+                    _("Organization URN %r must look like urn:li:organization:123.")
+                    % org
+                )
+            if contract and not contract.startswith("urn:li:contract:"):
+                raise ValidationError(
+                    _("Contract URN %r must look like urn:li:contract:123.") % contract
+                )
+
+    # -- token --------------------------------------------------------------
+
+    def _compute_token_info(self):
+        for backend in self:
+            if not backend.id:
+                backend.token_status = "none"
+                continue
+            status, expires_at, checked_at = OdooTokenStore(
+                self.env.cr.dbname, backend.id
+            ).read_status()
+            backend.token_status = status or "none"
+            backend.token_expires_at = expires_at
+            backend.token_checked_at = checked_at
+
+    def _token_manager(self, session):
+        self.ensure_one()
+        secrets = self.sudo()
+        if not secrets.client_id or not secrets.client_secret:
+            raise UserError(
+                _("Backend %s has no client id or client secret: enter both first.")
+                % self.display_name
+            )
+        return TokenManager(
+            session,
+            self.oauth_base.rstrip("/"),
+            secrets.client_id,
+            secrets.client_secret,
+            OdooTokenStore(self.env.cr.dbname, self.id),
+            margin_seconds=self.token_margin,
+            timeout=(5, self.request_timeout),
+            on_failure=self._log_failed_request,
+        )
+
+    def _client(self, session=None):
+        """Return a LinkedIn client for this backend on its own HTTP session."""
+        self.ensure_one()
+        session = session or requests.Session()
+        return LinkedInClient(
+            session,
+            self.api_base.rstrip("/"),
+            self._token_manager(session),
+            overrides=self.resource_setting_ids.as_overrides(),
+            default_version=self.linkedin_version,
+            timeout=(5, self.request_timeout),
+            on_failure=self._log_failed_request,
+        )
+
+    def _log_failed_request(self, record):
+        self.env["linkedin.request.log"].record_failure(self, record)
+
+    @api.multi
+    def action_test_connection(self):
+        """Request a new token and report success or the exact failure."""
+        for backend in self:
+            session = requests.Session()
+            manager = backend._token_manager(session)
+            try:
+                manager.invalidate(None)
+                manager.get_token()
+            except errors.AuthenticationError as exc:
+                message = _(
+                    "LinkedIn rejected the credentials (%s): %s. Check the client "
+                    "id and client secret."
+                ) % (exc.error or exc.status, exc.error_description or exc.message)
+                backend._set_connection(False, message)
+            except errors.TransientError as exc:
+                backend._set_connection(False, describe_transport_error(exc))
+            except errors.LinkedInError as exc:
+                backend._set_connection(False, str(exc))
+            else:
+                backend._set_connection(True, _("Connected: a token was issued."))
+        return True
+
+    def _set_connection(self, ok, message):
+        outcome = "ok" if ok else message
+        _logger.info("linkedin backend %s connection test: %s", self.id, outcome)
+        vals = {"connection_message": message}
+        if ok:
+            vals.update(state="connected", state_reason=False)
+        elif self.state == "connected":
+            vals.update(state="action_required", state_reason=message)
+        self.write(vals)
+
+    @api.multi
+    def action_check_token(self):
+        """Check the stored token with LinkedIn's token introspection."""
+        for backend in self:
+            backend._introspect_token()
+        return True
+
+    def _introspect_token(self):
+        store = OdooTokenStore(self.env.cr.dbname, self.id)
+        token = store.load()
+        if token is None:
+            return
+        manager = self._token_manager(requests.Session())
+        try:
+            answer = manager.introspect(token.access_token)
+        except errors.LinkedInError as exc:
+            _logger.warning(
+                "linkedin backend %s token introspection failed: %s", self.id, exc
+            )
+            store.mark_checked("error")
+            return
+        status = answer.get("status") or (
+            "active" if answer.get("active") else "expired"
+        )
+        if status != "active":
+            manager.invalidate(token.access_token)
+        store.mark_checked(status)
+
+    @api.model
+    def _cron_check_tokens(self):
+        """Check the token of every connected backend and drop a dead one."""
+        for backend in self.search([("state", "=", "connected")]):
+            backend._introspect_token()
+
+    # -- historical sync ----------------------------------------------------
+
+    def _compute_progress_html(self):
+        for backend in self:
+            backend.progress_html = self.env["linkedin.binding"].progress_table(backend)
+
+    def sync_totals(self):
+        """Return ``{entity_type: count}`` counted when the last sync started."""
+        self.ensure_one()
+        return json.loads(self.sync_totals_json or "{}")
+
+    def _compute_picks_html(self):
+        rows = "".join(
+            "<tr><td>%s</td><td>%s</td><td>%s</td></tr>"
+            % (
+                html.escape(pick.subject),
+                html.escape(pick.value),
+                html.escape("; ".join(pick.alternatives)),
+            )
+            for pick in resources.PICKS
+        )
+        table = (
+            "<table class='table table-condensed'><thead><tr><th>Subject</th>"
+            "<th>Sent</th><th>Alternatives</th></tr></thead><tbody>%s</tbody>"
+            "</table>" % rows
+        )
+        for backend in self:
+            backend.picks_html = table
+
+    @api.multi
+    def action_start_historical_sync(self):
+        """Queue the historical sync; the scheduled action runs it in the background."""
+        for backend in self:
+            if backend.sync_state in ("queued", "running"):
+                raise UserError(
+                    _("The historical sync is already %s.") % backend.sync_state
+                )
+            backend._check_ready()
+        self.write({"sync_state": "queued", "sync_message": False})
+        cron = self.env.ref(
+            "linkedin_crm_connect.ir_cron_historical_sync", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo().write({"nextcall": fields.Datetime.now()})
+        return True
+
+    def _check_ready(self):
+        missing = [
+            label
+            for label, value in (
+                (_("organization URN"), self.organization_urn),
+                (_("contract URN"), self.contract_urn),
+                (_("client id"), self.sudo().client_id),
+                (_("client secret"), self.sudo().client_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise UserError(
+                _("Backend %s cannot sync: %s missing.")
+                % (self.display_name, ", ".join(missing))
+            )
+
+    @api.model
+    def _cron_historical_sync(self):
+        """Run the queued historical syncs, committing after every batch."""
+        for backend in self.search([("sync_state", "=", "queued")]):
+            backend.run_historical_sync(commit=True)
+
+    @api.multi
+    def run_historical_sync(self, commit=False):
+        """Push all of the company's data to LinkedIn and return the summary.
+
+        With ``commit`` the progress is committed after every batch, so the
+        backend form shows it while the sync runs and a crash loses at most
+        one batch of bookkeeping. Tests call it without committing.
+        """
+        self.ensure_one()
+        self._check_ready()
+        return self.env["linkedin.exporter"].run(self, commit=commit)
+
+
+def describe_transport_error(exc):
+    """Return a sentence naming a network failure on the way to LinkedIn."""
+    cause = exc.cause
+    if isinstance(cause, requests.exceptions.SSLError):
+        return _("TLS handshake with LinkedIn failed: %s") % cause
+    if isinstance(cause, requests.exceptions.Timeout):
+        return _("LinkedIn did not answer in time: %s") % cause
+    if isinstance(cause, requests.exceptions.ConnectionError):
+        return _("LinkedIn could not be reached: %s") % cause
+    return _("LinkedIn answered with a server error: %s") % exc

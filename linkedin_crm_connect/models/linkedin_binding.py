@@ -1,0 +1,212 @@
+import html
+import json
+import logging
+
+from odoo import api, fields, models
+from psycopg2.extras import execute_values
+
+_logger = logging.getLogger(__name__)
+
+#: Entity types in dependency order, with the LinkedIn resource of each.
+ENTITY_TYPES = [
+    ("job", "Jobs", "simpleJobPostings"),
+    ("pipeline", "Pipelines", "tcrmPipelines"),
+    ("stage", "Pipeline stages", "tcrmPipelineStages"),
+    ("candidate", "Candidates", "atsCandidates"),
+    ("candidate_pipeline", "Candidate pipelines", "tcrmCandidatePipelines"),
+    ("interaction", "Interactions", "tcrmInteractions"),
+    ("resume", "Resumes", "hireMediaUrl"),
+]
+RESOURCE_OF = {code: resource for code, _label, resource in ENTITY_TYPES}
+LABEL_OF = {code: label for code, label, _resource in ENTITY_TYPES}
+
+
+class LinkedInBinding(models.Model):
+    """The sync state of one LinkedIn record of one backend.
+
+    ``local_ref`` names the Odoo side of the record (``candidate:12:job:3``
+    for a candidate pipeline), ``remote_key`` stores the full compound key as
+    sent, so a delete can still be sent when the Odoo record and its parent
+    are gone. Rows are written in bulk by SQL: the historical sync books tens
+    of thousands of results, and per-record ORM writes would cost more than
+    the HTTP traffic.
+    """
+
+    _name = "linkedin.binding"
+    _description = "LinkedIn sync state"
+    _order = "entity_type, id"
+    _rec_name = "local_ref"
+
+    backend_id = fields.Many2one(
+        "linkedin.backend", required=True, ondelete="cascade", index=True
+    )
+    entity_type = fields.Selection(
+        [(code, label) for code, label, _resource in ENTITY_TYPES],
+        required=True,
+        index=True,
+    )
+    local_ref = fields.Char("Record", required=True)
+    res_model = fields.Char("Odoo model", index=True)
+    res_id = fields.Integer("Odoo record id", index=True)
+    candidate_ref = fields.Integer(
+        "Candidate id", index=True, help="LinkedIn candidate the record belongs to."
+    )
+    job_ref = fields.Integer(
+        "Job id", index=True, help="Odoo job (LinkedIn pipeline) the record belongs to."
+    )
+    remote_key = fields.Text("Key sent to LinkedIn")
+    remote_urn = fields.Char("URN returned by LinkedIn")
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Synced"),
+            ("failed", "Failed"),
+            ("to_delete", "Delete pending"),
+            ("deleted", "Deleted"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    error_status = fields.Integer("HTTP status")
+    error_message = fields.Text("Error")
+    synced_at = fields.Datetime("Last synced")
+    attempts = fields.Integer(default=0)
+
+    _sql_constraints = [
+        (
+            "ref_uniq",
+            "unique(backend_id, entity_type, local_ref)",
+            "One sync state per record and backend.",
+        )
+    ]
+
+    @api.model
+    def record_results(self, backend, entity_type, results):
+        """Upsert the outcome of one batch in a single statement.
+
+        ``results`` is a list of dicts with ``local_ref``, ``res_model``,
+        ``res_id``, ``candidate_ref``, ``job_ref``, ``remote_key`` (dict),
+        ``ok``, ``status``, ``message`` and optionally ``remote_urn``.
+        """
+        if not results:
+            return
+        rows = [
+            (
+                backend.id,
+                entity_type,
+                result["local_ref"],
+                result.get("res_model"),
+                result.get("res_id"),
+                result.get("candidate_ref"),
+                result.get("job_ref"),
+                json.dumps(result["remote_key"]) if result.get("remote_key") else None,
+                result.get("remote_urn"),
+                "done" if result["ok"] else "failed",
+                None if result["ok"] else result.get("status"),
+                None if result["ok"] else result.get("message"),
+                self.env.uid,
+            )
+            for result in results
+        ]
+        execute_values(
+            self.env.cr,
+            "INSERT INTO linkedin_binding (backend_id, entity_type, local_ref,"
+            " res_model, res_id, candidate_ref, job_ref, remote_key, remote_urn,"
+            " state, error_status, error_message, create_uid, write_uid,"
+            " create_date, write_date, synced_at, attempts)"
+            " SELECT v.backend_id, v.entity_type, v.local_ref, v.res_model,"
+            " v.res_id, v.candidate_ref, v.job_ref, v.remote_key, v.remote_urn,"
+            " v.state, v.error_status, v.error_message, v.uid, v.uid,"
+            " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',"
+            " CASE WHEN v.state = 'done' THEN now() AT TIME ZONE 'UTC' END, 1"
+            " FROM (VALUES %s) AS v(backend_id, entity_type, local_ref, res_model,"
+            " res_id, candidate_ref, job_ref, remote_key, remote_urn, state,"
+            " error_status, error_message, uid)"
+            " ON CONFLICT (backend_id, entity_type, local_ref) DO UPDATE SET"
+            " res_model = EXCLUDED.res_model, res_id = EXCLUDED.res_id,"
+            " candidate_ref = EXCLUDED.candidate_ref, job_ref = EXCLUDED.job_ref,"
+            " remote_key = COALESCE(EXCLUDED.remote_key, linkedin_binding.remote_key),"
+            " remote_urn = COALESCE(EXCLUDED.remote_urn, linkedin_binding.remote_urn),"
+            " state = EXCLUDED.state, error_status = EXCLUDED.error_status,"
+            " error_message = EXCLUDED.error_message,"
+            " write_date = EXCLUDED.write_date,"
+            " synced_at = COALESCE(EXCLUDED.synced_at, linkedin_binding.synced_at),"
+            " attempts = linkedin_binding.attempts + 1",
+            rows,
+            template="(%s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s, %s,"
+            " %s::int, %s, %s)",
+            page_size=500,
+        )
+        self.invalidate_cache()
+
+    @api.model
+    def refs_in_state(self, backend, entity_type, states):
+        """Return the local refs of one entity type that are in ``states``."""
+        self.env.cr.execute(
+            "SELECT local_ref FROM linkedin_binding WHERE backend_id = %s"
+            " AND entity_type = %s AND state IN %s",
+            (backend.id, entity_type, tuple(states)),
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def deleted_refs(self, backend, entity_type):
+        """Return the local refs deleted on purpose, which a resync must skip."""
+        return self.refs_in_state(backend, entity_type, ("to_delete", "deleted"))
+
+    @api.model
+    def queue_candidate_deletion(self, candidates):
+        """Mark a candidate and everything sent under it for deletion.
+
+        The candidate's candidate pipelines, interactions and resumes go with
+        it; their stored remote keys are what the delete requests carry.
+        """
+        if not candidates:
+            return
+        self.env.cr.execute(
+            "UPDATE linkedin_binding SET state = 'to_delete',"
+            " write_date = now() AT TIME ZONE 'UTC'"
+            " WHERE candidate_ref IN %s AND state IN ('pending', 'done', 'failed')",
+            (tuple(candidates.ids),),
+        )
+        self.invalidate_cache()
+
+    @api.model
+    def counts(self, backend):
+        """Return ``{entity_type: {state: count}}`` for one backend."""
+        self.env.cr.execute(
+            "SELECT entity_type, state, count(*) FROM linkedin_binding"
+            " WHERE backend_id = %s GROUP BY entity_type, state",
+            (backend.id,),
+        )
+        result = {}
+        for entity_type, state, count in self.env.cr.fetchall():
+            result.setdefault(entity_type, {})[state] = count
+        return result
+
+    @api.model
+    def progress_table(self, backend):
+        """Render the per-entity sync counts of a backend as an HTML table."""
+        if not backend.id:
+            return ""
+        counts = self.counts(backend)
+        total_of = backend.sync_totals()
+        rows = []
+        for code, label, _resource in ENTITY_TYPES:
+            states = counts.get(code, {})
+            done = states.get("done", 0)
+            failed = states.get("failed", 0)
+            total = total_of.get(code, done + failed)
+            rows.append(
+                "<tr><td>%s</td><td class='text-right'>%d / %d</td>"
+                "<td class='text-right'>%d</td><td class='text-right'>%d</td></tr>"
+                % (html.escape(label), done, total, failed, states.get("to_delete", 0))
+            )
+        return (
+            "<table class='table table-condensed o_linkedin_progress'>"
+            "<thead><tr><th>Entity</th><th class='text-right'>Synced / in Odoo</th>"
+            "<th class='text-right'>Failed</th>"
+            "<th class='text-right'>Delete pending</th></tr></thead>"
+            "<tbody>%s</tbody></table>" % "".join(rows)
+        )

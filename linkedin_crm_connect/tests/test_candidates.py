@@ -1,0 +1,123 @@
+from odoo.tests.common import at_install, post_install
+
+from .common import SandboxCase
+
+QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
+
+
+@at_install(False)
+@post_install(True)
+class TestCandidates(SandboxCase):
+    def setUp(self):
+        super().setUp()
+        self.Applicant = self.env["hr.applicant"].with_context(**QUIET)
+        self.job_a = self.env.ref("hr.job_developer")
+        self.job_b = self.env.ref("hr.job_consultant")
+
+    def _apply(self, name, email=None, partner=None, job=None):
+        return self.Applicant.create(
+            {
+                "name": "Application of %s" % name,
+                "partner_name": name,
+                "email_from": email,
+                "partner_id": partner.id if partner else False,
+                "job_id": (job or self.job_a).id,
+            }
+        )
+
+    def _assign(self):
+        self.env["linkedin.candidate"].assign_candidates(self.company)
+        self.env["hr.applicant"].invalidate_cache()
+
+    def test_same_email_one_candidate(self):
+        first = self._apply("Anna Meyer", " Anna.Meyer@Example.com ")
+        second = self._apply("anna meyer", "anna.meyer@example.com", job=self.job_b)
+        self._assign()
+        self.assertTrue(first.linkedin_candidate_id)
+        self.assertEqual(first.linkedin_candidate_id, second.linkedin_candidate_id)
+        self.assertEqual(
+            first.linkedin_candidate_id.email_normalized, "anna.meyer@example.com"
+        )
+        self.assertEqual(first.linkedin_candidate_id.applicant_count, 2)
+
+    def test_mail_gateway_address_grouped(self):
+        first = self._apply("Bo Berg", "Bo Berg <bo@example.org>")
+        second = self._apply("Bo Berg", "bo@example.org", job=self.job_b)
+        self._assign()
+        self.assertEqual(first.linkedin_candidate_id, second.linkedin_candidate_id)
+
+    def test_same_partner_one_candidate(self):
+        partner = self.env["res.partner"].create({"name": "Carla Diaz"})
+        first = self._apply("Carla Diaz", partner=partner)
+        second = self._apply("Carla Díaz", partner=partner, job=self.job_b)
+        self._assign()
+        self.assertEqual(first.linkedin_candidate_id, second.linkedin_candidate_id)
+        self.assertEqual(first.linkedin_candidate_id.partner_id, partner)
+
+    def test_distinct_people_distinct_candidates(self):
+        first = self._apply("Dirk de Vries", "dirk@example.net")
+        second = self._apply("Dirk de Vries")
+        third = self._apply("Eva Novak")
+        self._assign()
+        ids = {a.linkedin_candidate_id.id for a in (first, second, third)}
+        self.assertEqual(len(ids), 3)
+
+    def test_existing_candidate_reused(self):
+        first = self._apply("Femke Jansen", "femke@example.com")
+        self._assign()
+        later = self._apply("Femke Jansen", "FEMKE@example.com", job=self.job_b)
+        self._assign()
+        self.assertEqual(later.linkedin_candidate_id, first.linkedin_candidate_id)
+
+    def test_email_change_keeps_candidate(self):
+        applicant = self._apply("Gil Sousa", "gil@example.com")
+        self._assign()
+        candidate = applicant.linkedin_candidate_id
+        applicant.email_from = "gil.sousa@example.org"
+        self._assign()
+        self.assertEqual(applicant.linkedin_candidate_id, candidate)
+
+    def test_urn_merge_keeps_older_and_deletes_other(self):
+        first = self._apply("Hana Ito", "hana@example.com")
+        second = self._apply("Hana Ito", "hana.ito@example.org", job=self.job_b)
+        self.backend.run_historical_sync()
+        older, newer = first.linkedin_candidate_id, second.linkedin_candidate_id
+        self.assertNotEqual(older, newer)
+        self.assertLess(older.id, newer.id)
+        newer_id = newer.id
+        held_before = self.held_counts()["atsCandidates"]
+
+        older.person_urn = "urn:li:person:hana1"
+        newer.person_urn = "urn:li:person:hana1"
+
+        self.env["hr.applicant"].invalidate_cache()
+        self.assertEqual(second.linkedin_candidate_id, older)
+        self.assertFalse(self.env["linkedin.candidate"].browse(newer_id).exists())
+        self.assertEqual(older.person_urn, "urn:li:person:hana1")
+        pending = self.env["linkedin.binding"].search(
+            [("backend_id", "=", self.backend.id), ("candidate_ref", "=", newer_id)]
+        )
+        self.assertTrue(pending)
+        self.assertEqual(set(pending.mapped("state")), {"to_delete"})
+
+        self.backend.run_historical_sync()
+        pending.invalidate_cache()
+        self.assertEqual(
+            set(pending.filtered(lambda b: b.entity_type != "resume").mapped("state")),
+            {"deleted"},
+        )
+        held = {
+            e["key"]["atsCandidateId"]: e["entity"]
+            for e in self.held_entities("atsCandidates")
+        }
+        self.assertNotIn(str(newer_id), held)
+        self.assertEqual(
+            held[str(older.id)]["manualMatchedMember"], "urn:li:person:hana1"
+        )
+        self.assertEqual(self.held_counts()["atsCandidates"], held_before - 1)
+        pipelines = {
+            (e["key"]["tcrmCandidateId"], e["key"]["tcrmPipelineId"])
+            for e in self.held_entities("tcrmCandidatePipelines")
+        }
+        self.assertIn((str(older.id), str(self.job_b.id)), pipelines)
+        self.assertNotIn((str(newer_id), str(self.job_b.id)), pipelines)
