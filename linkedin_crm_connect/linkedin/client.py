@@ -753,7 +753,7 @@ class LinkedInClient:
             )
 
         self._put_resume(resource, upload_url, content_type, file_name, data)
-        _logger.info(
+        _logger.debug(
             "linkedin %s: uploaded resume %s (%s bytes) as %s",
             resource.name,
             file_name,

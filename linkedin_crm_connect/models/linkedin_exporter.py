@@ -43,7 +43,12 @@ class LinkedInExporter(models.AbstractModel):
     _description = "LinkedIn historical sync"
 
     def run(self, backend, commit=False):
-        """Run the historical sync of ``backend``; return per-type counts."""
+        """Run the historical sync of ``backend`` and return its summary.
+
+        The summary maps ``counts`` to ``{entity_type: {state: count}}``,
+        ``totals`` to the records found per type and ``seconds`` to the time
+        spent sending each type.
+        """
         run = _Run(self.env, backend, commit)
         return run.execute()
 
@@ -59,6 +64,8 @@ class _Run:
         self.context = backend.organization_urn
         self.client = backend._client()
         self.bindings = env["linkedin.binding"].sudo()
+        #: Seconds spent sending each entity type, for the summary.
+        self.timings = {}
         # Per parent entity type, {local_ref: reason} of records not synced.
         self.parent_failures = {}
         self.job_rows = None
@@ -101,7 +108,7 @@ class _Run:
             time.time() - started,
         )
         self._finish("done_errors" if failed else "done", message)
-        return counts
+        return {"counts": counts, "totals": totals, "seconds": self.timings}
 
     def _finish(self, state, message):
         _logger.info(
@@ -320,12 +327,13 @@ class _Run:
             for start in range(0, len(rows), BATCH_SIZE):
                 self._send_batch(code, rows[start : start + BATCH_SIZE])
                 self._commit()
+        self.timings[code] = time.time() - started
         _logger.info(
             "linkedin backend %s: %s: %d records sent in %.2f s",
             self.backend.id,
             code,
             len(rows),
-            time.time() - started,
+            self.timings[code],
         )
 
     def _failed_parents(self, code):

@@ -1,0 +1,249 @@
+"""Steps of the demo: load data, connect a backend, sync, print the parity table.
+
+Run with the project's virtualenv Python, from ``bin/demo``:
+
+    demo.py --config FILE --database DB load --count 1000
+    demo.py --config FILE --database DB configure --sandbox-url URL
+    demo.py --config FILE --database DB sync --sandbox-url URL
+
+``sync`` exits 0 only when every Odoo record is either held by LinkedIn (the
+sandbox's own count) or failed with a stated reason.
+"""
+
+import argparse
+import collections
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import datagen
+import load_applicants
+import odoo_env
+
+ORGANIZATION_URN = "urn:li:organization:1001"
+CONTRACT_URN = "urn:li:contract:2001"
+CLIENT_ID = "demo-client"
+CLIENT_SECRET = "demo-secret/+="
+
+#: Rows of the parity table: label, sandbox resource, binding entity type.
+ROWS = [
+    ("jobs", "simpleJobPostings", "job"),
+    ("pipelines", "tcrmPipelines", "pipeline"),
+    ("pipeline stages (job x stage)", "tcrmPipelineStages", "stage"),
+    ("candidates (persons)", "atsCandidates", "candidate"),
+    ("candidate pipelines", "tcrmCandidatePipelines", "candidate_pipeline"),
+    ("interactions", "tcrmInteractions", "interaction"),
+    ("resumes", "resumes", "resume"),
+]
+
+
+def command_load(env, args):
+    dataset = datagen.generate(args.count, seed=args.seed)
+    company = env.ref("base.main_company")
+    started = time.time()
+
+    def progress(done, total):
+        print("  loaded %d of %d applicants" % (done, total), flush=True)
+
+    ids = load_applicants.load(env, dataset, company, progress=progress)
+    print(
+        "loaded %d generated applicants (%d persons) in %.1f s"
+        % (
+            len(ids),
+            len({a.person_index for a in dataset.applications}),
+            time.time() - started,
+        )
+    )
+    return 0
+
+
+def command_configure(env, args):
+    url = args.sandbox_url.rstrip("/")
+    response = requests.post(
+        url + "/sandbox/clients",
+        json={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        timeout=(5, 30),
+    )
+    response.raise_for_status()
+    company = env.ref("base.main_company")
+    Backend = env["linkedin.backend"]
+    values = {
+        "name": "LinkedIn sandbox",
+        "company_id": company.id,
+        "api_base": url,
+        "oauth_base": url + "/oauth/v2",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "organization_urn": ORGANIZATION_URN,
+        "contract_urn": CONTRACT_URN,
+    }
+    backend = Backend.search([("company_id", "=", company.id)])
+    if backend:
+        backend.write(values)
+    else:
+        backend = Backend.create(values)
+    backend.action_test_connection()
+    print("backend %d: %s" % (backend.id, backend.connection_message))
+    return 0 if backend.state == "connected" else 1
+
+
+def odoo_counts(env, company):
+    """Count what LinkedIn must hold, from Odoo's own tables."""
+    cr = env.cr
+    queries = {
+        "job": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
+        "pipeline": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
+        "stage": "SELECT count(*) FROM hr_job j JOIN hr_recruitment_stage s"
+        " ON s.job_id IS NULL OR s.job_id = j.id WHERE j.company_id = %(c)s",
+        "candidate": "SELECT count(DISTINCT a.linkedin_candidate_id)"
+        " FROM hr_applicant a JOIN linkedin_candidate c"
+        " ON c.id = a.linkedin_candidate_id WHERE c.company_id = %(c)s",
+        "candidate_pipeline": "SELECT count(*) FROM (SELECT DISTINCT"
+        " a.linkedin_candidate_id, a.job_id FROM hr_applicant a"
+        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+        " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
+        " WHERE c.company_id = %(c)s) AS pairs",
+        "interaction": "SELECT count(*) FROM mail_message m"
+        " JOIN hr_applicant a ON a.id = m.res_id AND m.model = 'hr.applicant'"
+        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+        " WHERE c.company_id = %(c)s AND m.message_type IN ('comment', 'email')"
+        " AND COALESCE(m.body, '') <> ''",
+        "resume": "SELECT count(*) FROM ir_attachment att"
+        " JOIN hr_applicant a ON a.id = att.res_id"
+        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+        " WHERE att.res_model = 'hr.applicant' AND att.res_field IS NULL"
+        " AND c.company_id = %(c)s",
+    }
+    counts = {}
+    for code, sql in queries.items():
+        cr.execute(sql, {"c": company.id})
+        counts[code] = cr.fetchone()[0]
+    return counts
+
+
+def failure_reasons(env, backend, code, limit=3):
+    """Return the most frequent failure messages of one entity type."""
+    env.cr.execute(
+        "SELECT error_message, count(*) FROM linkedin_binding"
+        " WHERE backend_id = %s AND entity_type = %s AND state = 'failed'"
+        " GROUP BY error_message ORDER BY count(*) DESC",
+        (backend.id, code),
+    )
+    rows = env.cr.fetchall()
+    grouped = collections.Counter()
+    for message, count in rows:
+        grouped[_reason_kind(message or "no message")] += count
+    return grouped.most_common(limit)
+
+
+def _reason_kind(message):
+    """Fold messages that differ only by the record they name."""
+    if message.startswith("Not sent:"):
+        parent = message.split(" is not synced", 1)[0]
+        return "Not sent: its %s failed" % " ".join(parent.split()[3:-1])
+    for marker in ("' is not", "Resume '", "Resume "):
+        if marker in message:
+            if "PDF, DOC or TXT" in message:
+                return "Resume type not accepted (PDF, DOC or TXT only)"
+            if "10 MB" in message:
+                return "Resume over 10 MB"
+            if "email" in message:
+                return "Email address not valid (x@x.x)"
+    if "firstName" in message:
+        return "Missing first name"
+    return message[:70]
+
+
+def command_sync(env, args):
+    company = env.ref("base.main_company")
+    backend = env["linkedin.backend"].search([("company_id", "=", company.id)])
+    if not backend:
+        print("no backend: run the configure step first", file=sys.stderr)
+        return 2
+    started = time.time()
+    backend.run_historical_sync(commit=True)
+    env.cr.commit()
+    elapsed = time.time() - started
+    print("historical sync: %s (%.1f s)" % (backend.sync_message, elapsed))
+
+    held = requests.get(
+        args.sandbox_url.rstrip("/") + "/sandbox/counts",
+        params={"integrationContext": backend.organization_urn},
+        timeout=(5, 30),
+    ).json()
+    in_odoo = odoo_counts(env, company)
+    states = env["linkedin.binding"].counts(backend)
+    return print_parity(env, backend, in_odoo, held, states)
+
+
+def print_parity(env, backend, in_odoo, held, states):
+    header = "%-30s %9s %9s %7s  %s" % (
+        "entity",
+        "in Odoo",
+        "LinkedIn",
+        "failed",
+        "reasons for the failures",
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    balanced = True
+    for label, resource, code in ROWS:
+        failed = states.get(code, {}).get("failed", 0)
+        held_count = held.get(resource, 0)
+        reasons = failure_reasons(env, backend, code)
+        reason_text = "; ".join("%s (%d)" % item for item in reasons)
+        ok = in_odoo[code] == held_count + failed and (not failed or reasons)
+        balanced = balanced and ok
+        print(
+            "%-30s %9d %9d %7d  %s%s"
+            % (
+                label,
+                in_odoo[code],
+                held_count,
+                failed,
+                reason_text,
+                "" if ok else "  <-- MISMATCH",
+            )
+        )
+    orphans = {name: n for name, n in held.get("orphans", {}).items() if n}
+    if orphans:
+        balanced = False
+        print("orphans held by LinkedIn: %s" % orphans)
+    print()
+    if balanced:
+        print("parity: every Odoo record is held by LinkedIn or failed with a reason")
+        return 0
+    print("parity: MISMATCH between Odoo and LinkedIn", file=sys.stderr)
+    return 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument("--database", required=True, help="Odoo database name")
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load", help="add generated applicants")
+    load.add_argument("--count", type=int, default=1000)
+    load.add_argument("--seed", type=int, default=7)
+    for name in ("configure", "sync"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--sandbox-url", required=True)
+    args = parser.parse_args(argv)
+
+    odoo_env.init(args.config)
+    handler = {
+        "load": command_load,
+        "configure": command_configure,
+        "sync": command_sync,
+    }[args.command]
+    with odoo_env.environment(args.database) as env:
+        return handler(env, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
