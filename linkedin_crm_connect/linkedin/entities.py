@@ -35,15 +35,17 @@ def clean_email(value):
     return value
 
 
-def make_key(resource_name, integration_context, **ids):
+def make_key(resource, integration_context, **ids):
     """Return the compound key of one entity as an ordered dict of key fields.
 
-    ``ids`` holds the resource's own id fields (for example
-    ``tcrmPipelineId``); ``integrationContext`` and ``dataProvider`` come from
-    the arguments and the resource table. Raises ``KeyError`` naming a key
-    field that was not given.
+    ``resource`` is a ``Resource`` as resolved for the backend (so a
+    per-backend ``dataProvider`` override applies) or a resource name, which
+    takes the table's definition. ``ids`` holds the resource's own id fields
+    (for example ``tcrmPipelineId``). Raises ``KeyError`` naming a key field
+    that was not given.
     """
-    resource = RESOURCES[resource_name]
+    if isinstance(resource, str):
+        resource = RESOURCES[resource]
     values = dict(ids)
     values["integrationContext"] = integration_context
     if resource.data_provider:
@@ -52,7 +54,7 @@ def make_key(resource_name, integration_context, **ids):
     for field in resource.key_fields:
         if field not in values:
             raise KeyError(
-                "key field %s missing for resource %s" % (field, resource_name)
+                "key field %s missing for resource %s" % (field, resource.name)
             )
         key[field] = str(values[field])
     return key

@@ -8,7 +8,6 @@ from odoo import fields, models
 from odoo.tools import html2plaintext
 
 from ..linkedin import entities, errors
-from ..linkedin.resources import RESOURCES
 from ..linkedin.restli import body_key
 from .linkedin_binding import ENTITY_TYPES, LABEL_OF, RESOURCE_OF
 
@@ -388,11 +387,13 @@ class _Run:
     def _key_and_entity(self, code, row):
         ctx = self.context
         if code == "pipeline":
-            key = entities.make_key("tcrmPipelines", ctx, tcrmPipelineId=row["id"])
+            key = entities.make_key(
+                self.client.resource("tcrmPipelines"), ctx, tcrmPipelineId=row["id"]
+            )
             return key, entities.pipeline_entity(row)
         if code == "stage":
             key = entities.make_key(
-                "tcrmPipelineStages",
+                self.client.resource("tcrmPipelineStages"),
                 ctx,
                 tcrmPipelineId=row["job_ref"],
                 tcrmStageId=row["id"],
@@ -400,12 +401,14 @@ class _Run:
             return key, entities.stage_entity(row)
         if code == "candidate":
             key = entities.make_key(
-                "atsCandidates", ctx, atsCandidateId=entities.candidate_id(row["id"])
+                self.client.resource("atsCandidates"),
+                ctx,
+                atsCandidateId=entities.candidate_id(row["id"]),
             )
             return key, entities.candidate_entity(row)
         if code == "candidate_pipeline":
             key = entities.make_key(
-                "tcrmCandidatePipelines",
+                self.client.resource("tcrmCandidatePipelines"),
                 ctx,
                 tcrmCandidateId=entities.candidate_id(row["candidate_id"]),
                 tcrmPipelineId=row["job_id"],
@@ -413,7 +416,9 @@ class _Run:
             return key, entities.candidate_pipeline_entity(row)
         if code == "interaction":
             key = entities.make_key(
-                "tcrmInteractions", ctx, tcrmInteractionId=row["id"]
+                self.client.resource("tcrmInteractions"),
+                ctx,
+                tcrmInteractionId=row["id"],
             )
             return key, entities.interaction_entity(row)
         raise ValueError("no batched resource for entity type %s" % code)
@@ -454,7 +459,7 @@ class _Run:
             return self._upsert_isolating(
                 code, resource, pairs[:middle]
             ) + self._upsert_isolating(code, resource, pairs[middle:])
-        definition = RESOURCES[resource]
+        definition = self.client.resource(resource)
         results = []
         for row, key, _entity in pairs:
             entity_result = outcome.get(body_key(definition, key))
@@ -518,7 +523,7 @@ class _Run:
             never_sent = [binding_id for binding_id, key in rows if not key]
             self._mark_deleted(never_sent)
             queued = [(binding_id, json.loads(key)) for binding_id, key in rows if key]
-            definition = RESOURCES[resource]
+            definition = self.client.resource(resource)
             for start in range(0, len(queued), BATCH_SIZE):
                 batch = queued[start : start + BATCH_SIZE]
                 outcome = self._with_retry(
@@ -638,7 +643,7 @@ class _Run:
     def _upload_resume(self, attachments, row):
         data = base64.b64decode(attachments.browse(row["id"]).datas or b"")
         key = entities.make_key(
-            "atsCandidates",
+            self.client.resource("atsCandidates"),
             self.context,
             atsCandidateId=entities.candidate_id(row["candidate_id"]),
         )
