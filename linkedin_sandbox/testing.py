@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 from .__main__ import LISTENING_PREFIX
 from .server import SandboxServer
@@ -95,7 +96,7 @@ class ThreadedSandbox:
         self.server.server_close()
         self._thread.join(timeout=10)
 
-    def __enter__(self) -> ThreadedSandbox:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
