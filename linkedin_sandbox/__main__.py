@@ -8,10 +8,12 @@ port. Logs go to stderr. SIGTERM and SIGINT stop the server.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .config import SandboxConfig, parse_version_range
 from .server import SandboxServer
@@ -36,6 +38,13 @@ def parse_versions(value: str) -> tuple[str, str]:
         return parse_version_range(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def parse_name_count(value: str) -> tuple[str, int]:
+    name, separator, count = value.rpartition(":")
+    if not separator or not name or not count.isdigit():
+        raise argparse.ArgumentTypeError(f"expected NAME:N, got {value!r}")
+    return name, int(count)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIRST:LAST",
         help="active LinkedIn-Version months, YYYYMM:YYYYMM (default 202504:202612)",
     )
+    add_fault_arguments(parser)
     parser.add_argument(
         "--log-level",
         default="INFO",
@@ -86,8 +96,97 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the --fault-* options, which set the same faults as /sandbox/config."""
+    faults = parser.add_argument_group(
+        "fault injection",
+        "faults on API requests (and OAuth with --fault-oauth); the three rates "
+        "are shares of requests from 0 to 1 and add up to at most 1",
+    )
+    faults.add_argument(
+        "--fault-error-rate",
+        type=float,
+        metavar="SHARE",
+        help="share of requests that get a 500, 502 or 503 response",
+    )
+    faults.add_argument(
+        "--fault-reset-rate",
+        type=float,
+        metavar="SHARE",
+        help="share of connections reset without a response",
+    )
+    faults.add_argument(
+        "--fault-slow-rate",
+        type=float,
+        metavar="SHARE",
+        help="share of requests whose response is --fault-slow-seconds late",
+    )
+    faults.add_argument(
+        "--fault-slow-seconds",
+        type=float,
+        metavar="SECONDS",
+        help="delay of a slow request, in seconds",
+    )
+    faults.add_argument(
+        "--fault-slow-not-applied",
+        action="store_true",
+        help="respond 504 to a slow request without handling it "
+        "(default: handle it, then delay the response)",
+    )
+    faults.add_argument(
+        "--fault-burst-429",
+        type=parse_name_count,
+        metavar="RESOURCE:N",
+        help="respond with a short 429 to the next N requests to RESOURCE (or *)",
+    )
+    faults.add_argument(
+        "--fault-daily-limit",
+        type=parse_name_count,
+        metavar="RESOURCE:N",
+        help="respond with the daily 429 after N requests to RESOURCE in a UTC day",
+    )
+    faults.add_argument(
+        "--fault-revoke-after",
+        type=parse_name_count,
+        metavar="CLIENT_ID:N",
+        help="revoke the tokens of OAuth client CLIENT_ID after N API requests",
+    )
+    faults.add_argument(
+        "--fault-seed", type=int, metavar="N", help="seed of the random faults"
+    )
+    faults.add_argument(
+        "--fault-oauth",
+        action="store_true",
+        help="inject faults on the OAuth endpoints too",
+    )
+
+
+def fault_settings_from(options: argparse.Namespace) -> dict[str, Any]:
+    """Return the /sandbox/config ``faults`` object for the --fault-* options."""
+    settings: dict[str, Any] = {}
+    for name in ("error_rate", "reset_rate", "slow_rate", "slow_seconds", "seed"):
+        value = getattr(options, f"fault_{name}")
+        if value is not None:
+            settings[name] = value
+    if options.fault_slow_not_applied:
+        settings["slow_applies"] = False
+    if options.fault_oauth:
+        settings["oauth"] = True
+    pairs = (
+        ("burst_429", "resource", "count"),
+        ("daily_limit", "resource", "requests"),
+        ("revoke_after", "client_id", "requests"),
+    )
+    for name, name_field, count_field in pairs:
+        value = getattr(options, f"fault_{name}")
+        if value is not None:
+            settings[name] = {name_field: value[0], count_field: value[1]}
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    options = build_parser().parse_args(argv)
+    parser = build_parser()
+    options = parser.parse_args(argv)
     logging.basicConfig(
         level=options.log_level,
         stream=sys.stderr,
@@ -105,6 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     state = SandboxState(config)
     for client_id, secret in options.client:
         state.tokens.register_client(client_id, secret)
+    faults = fault_settings_from(options)
+    try:
+        state.configure({"faults": faults})
+    except ValueError as error:
+        parser.error(str(error))
+    if faults:
+        _logger.info("injecting faults %s", json.dumps(faults, sort_keys=True))
     try:
         server = SandboxServer(options.host, options.port, state)
     except (ValueError, OSError) as error:

@@ -2,18 +2,21 @@
 
 ``POST /sandbox/config`` takes a JSON object with any of the keys of
 ``SandboxConfig.as_dict()``. Rate limits accept one integer for every
-resource or an object by resource name. ``faults`` is reserved for fault
-injection, which is not built yet, so only an empty object is accepted.
+resource or an object by resource name. ``faults`` replaces all fault
+settings at once (see faults.py), so ``{}`` turns every fault off.
+``clock_offset_seconds`` shifts the sandbox clock (see SandboxState.now).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import DEFAULT_TOKEN_LIFETIME_S
+from .faults import FaultSettings, parse_fault_settings
 from .limits import DEFAULT_RECORDS_PER_MINUTE, DEFAULT_REQUESTS_PER_DAY
 from .schema import API_RESOURCES
 
@@ -21,6 +24,9 @@ DEFAULT_FIRST_VERSION = "202504"
 DEFAULT_LAST_VERSION = "202612"
 
 _MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
+# Bound on clock_offset_seconds, 100 years, which keeps every shifted time
+# within the years that datetime can represent.
+MAX_CLOCK_OFFSET_S = 100 * 365 * 86_400
 
 
 def _per_resource(value: int) -> dict[str, int]:
@@ -43,7 +49,9 @@ class SandboxConfig:
     # Active LinkedIn-Version months, inclusive, as YYYYMM.
     first_version: str = DEFAULT_FIRST_VERSION
     last_version: str = DEFAULT_LAST_VERSION
-    faults: dict[str, Any] = field(default_factory=dict)
+    faults: FaultSettings = field(default_factory=FaultSettings)
+    # Seconds added to the system clock for tokens, rate limits and faults.
+    clock_offset_seconds: float = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -55,7 +63,8 @@ class SandboxConfig:
                 "requests_per_day": dict(self.requests_per_day),
                 "token_lifetime_s": self.token_lifetime_s,
                 "active_versions": [self.first_version, self.last_version],
-                "faults": dict(self.faults),
+                "faults": self.faults.as_dict(),
+                "clock_offset_seconds": self.clock_offset_seconds,
             }
 
     def update(self, changes: dict[str, Any]) -> None:
@@ -90,11 +99,11 @@ class SandboxConfig:
                 changes["active_versions"]
             )
         if "faults" in changes:
-            if changes["faults"] != {}:
-                raise ValueError(
-                    "fault injection is not implemented yet; faults must be {}"
-                )
-            staged["faults"] = {}
+            staged["faults"] = parse_fault_settings(changes["faults"])
+        if "clock_offset_seconds" in changes:
+            staged["clock_offset_seconds"] = _clock_offset(
+                changes["clock_offset_seconds"]
+            )
         with self.lock:
             for name, value in staged.items():
                 setattr(self, name, value)
@@ -115,6 +124,20 @@ class SandboxConfig:
     def is_active_version(self, month: str) -> bool:
         with self.lock:
             return self.first_version <= month <= self.last_version
+
+
+def _clock_offset(value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or abs(value) > MAX_CLOCK_OFFSET_S
+    ):
+        raise ValueError(
+            f"clock_offset_seconds must be a number of seconds from "
+            f"-{MAX_CLOCK_OFFSET_S} to {MAX_CLOCK_OFFSET_S}, got {value!r}"
+        )
+    return value
 
 
 def _non_negative_int(name: str, value: Any) -> int:

@@ -8,12 +8,14 @@ get no added latency and count toward no rate limit.
 - ``GET /sandbox/entities?resource=<name>[&integrationContext=<urn>]``:
   ``{"elements": [{"key": {...}, "entity": {...}}]}``.
 - ``POST /sandbox/reset``: clear data, rate-limit counts and statistics.
-- ``GET|POST /sandbox/config``: read or change settings (see config.py).
+- ``GET|POST /sandbox/config``: read or change settings (see config.py),
+  fault settings included (see faults.py).
 - ``GET|POST /sandbox/clients``: list client ids, or register
   ``{"client_id", "client_secret"}``.
 - ``POST /sandbox/revoke``: ``{"client_id"}``, revoke all its tokens.
 - ``GET /sandbox/stats``: request and entity counts per resource and HTTP
-  method, response statuses per resource, and the counts above.
+  method, response statuses per resource, injected faults by kind, and the
+  counts above.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def _get_config(state: SandboxState, request: Request) -> Response:
 def _set_config(state: SandboxState, request: Request) -> Response:
     changes = _json_body(request)
     try:
-        state.config.update(changes)
+        state.configure(changes)
     except ValueError as error:
         raise bad_request(str(error)) from None
     _logger.info("changed sandbox settings %s", ", ".join(sorted(changes)))

@@ -9,6 +9,10 @@ request on loopback.
 URL limits are LinkedIn's: a query string over 4 KiB, a URL
 (``http://<Host><target>``) over 8 KiB or a request line plus headers over
 28 KiB returns 414. Bodies must have a Content-Length (411 otherwise).
+
+Faults (faults.py) are injected on API and OAuth requests once the body
+has been read. An injected reset closes the socket with ``SO_LINGER`` 0, so
+the client gets a TCP RST instead of a response.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ import json
 import logging
 import socket
 import socketserver
+import struct
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import __version__
-from .api import handle_api
+from .api import handle_api, route
 from .control import CONTROL_PREFIX, handle_control
 from .errors import (
     SERVICE_ERROR_INVALID_REQUEST,
@@ -31,6 +36,7 @@ from .errors import (
     ApiError,
     error_body,
 )
+from .faults import serve_with_faults
 from .media import UPLOAD_PATH_PREFIX, check_upload_size, handle_upload
 from .oauth import OAUTH_PREFIX, handle_oauth
 from .state import SandboxState
@@ -141,6 +147,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self.client_address[0],
         )
         delayed = path.startswith((*API_PREFIXES, OAUTH_PREFIX, UPLOAD_PATH_PREFIX))
+        response: Response | None
         try:
             response = self._respond(state, path, raw_query)
         except ApiError as error:
@@ -159,12 +166,29 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             response = Response(
                 500, error_body(500, "internal sandbox error; see the sandbox log")
             )
+        if response is None:
+            self._reset_connection()
+            return
         latency_ms = state.config.latency_ms
         if delayed and latency_ms:
             time.sleep(latency_ms / 1000)
-        self._send(response)
+        try:
+            self._send(response)
+        except (BrokenPipeError, ConnectionResetError) as error:
+            # Expected after an injected slow response, once the client has
+            # timed out and closed its end.
+            self.close_connection = True
+            _logger.info(
+                "client closed the connection before the response to %s %s: %s",
+                self.command,
+                _loggable_path(path),
+                error,
+            )
 
-    def _respond(self, state: SandboxState, path: str, raw_query: str) -> Response:
+    def _respond(
+        self, state: SandboxState, path: str, raw_query: str
+    ) -> Response | None:
+        """Read the body and handle the request; None means reset the connection."""
         self._body_read = False
         try:
             self._check_url_limits(raw_query)
@@ -184,9 +208,17 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             local_address=self.server.address,
         )
         if path.startswith(API_PREFIXES):
-            return handle_api(state, request)
+            return serve_with_faults(
+                state, request, _api_resource(path), lambda: handle_api(state, request)
+            )
         if path.startswith(OAUTH_PREFIX):
-            return handle_oauth(state, request)
+            return serve_with_faults(
+                state,
+                request,
+                path[len(OAUTH_PREFIX) :],
+                lambda: handle_oauth(state, request),
+                oauth=True,
+            )
         if path.startswith(UPLOAD_PATH_PREFIX):
             response = handle_upload(state, request)
             state.stats.record("upload", request.method, response.status, 1)
@@ -297,6 +329,21 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(b"".join(self._headers_buffer) + payload)
         self._headers_buffer = []
 
+    def _reset_connection(self) -> None:
+        """Close the socket at once with SO_LINGER 0, so the kernel sends RST.
+
+        socketserver's own shutdown(SHUT_WR) would send FIN first, which the
+        client reads as a clean end of stream instead of a reset.
+        """
+        self.close_connection = True
+        self.connection.setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+        )
+        # rfile holds a reference to the socket, and the socket is really
+        # closed only when no reference is left.
+        self.rfile.close()
+        self.connection.close()
+
     def send_error(
         self, code: int, message: str | None = None, explain: str | None = None
     ) -> None:
@@ -312,6 +359,14 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         # http.server logs every request to stderr; the sandbox logs its own
         # lines without the query string, so nothing is repeated here.
         return
+
+
+def _api_resource(path: str) -> str:
+    """Return the resource name of an API path, or "unrouted" for a 404."""
+    try:
+        return route(path)[0]
+    except ApiError:
+        return "unrouted"
 
 
 def _loggable_path(path: str) -> str:

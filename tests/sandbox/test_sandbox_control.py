@@ -110,7 +110,8 @@ def test_config_defaults(client: SandboxClient) -> None:
         ({"requests_per_day": {"nope": 1}}, "requests_per_day: unknown resource nope"),
         ({"token_lifetime_s": 0}, "token_lifetime_s must be at least 1 second"),
         ({"active_versions": ["202612", "202504"]}, "first active version 202612"),
-        ({"faults": {"error_rate": 0.1}}, "fault injection is not implemented yet"),
+        ({"faults": {"error_rate": 2}}, "faults.error_rate must be a number from 0"),
+        ({"clock_offset_seconds": "1d"}, "clock_offset_seconds must be a number"),
     ],
 )
 def test_config_rejects_bad_settings(
