@@ -63,3 +63,28 @@ class HrApplicant(models.Model):
                         errors.append(binding.error_message)
             applicant.linkedin_sync_state = state
             applicant.linkedin_sync_error = "\n".join(errors) or False
+
+    @api.model
+    def create(self, vals):
+        applicant = super().create(vals)
+        self.env["linkedin.capture"].applicants_created(applicant)
+        return applicant
+
+    @api.multi
+    def write(self, vals):
+        capture = self.env["linkedin.capture"]
+        before = capture.applicant_snapshot(self)
+        result = super().write(vals)
+        capture.applicants_written(self, vals.keys(), before)
+        return result
+
+    @api.multi
+    def unlink(self):
+        capture = self.env["linkedin.capture"]
+        before = capture.applicant_snapshot(self)
+        dead = capture.applicants_deleted(before) or set()
+        result = super().unlink()
+        if dead:
+            # Candidates left without applicants are gone from LinkedIn too.
+            self.env["linkedin.candidate"].sudo().browse(list(dead)).exists().unlink()
+        return result

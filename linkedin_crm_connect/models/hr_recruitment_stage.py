@@ -23,3 +23,24 @@ class HrRecruitmentStage(models.Model):
             stage.linkedin_category = stage.linkedin_category_override or (
                 stage_category(stage.name or "")
             )
+
+    @api.model
+    def create(self, vals):
+        stage = super().create(vals)
+        self.env["linkedin.capture"].stages_changed(stage)
+        return stage
+
+    @api.multi
+    def write(self, vals):
+        before_jobs = None
+        if "job_id" in vals:
+            before_jobs = {stage.id: stage.job_id.id or None for stage in self}
+        result = super().write(vals)
+        if set(vals) & {"name", "job_id", "linkedin_category_override"}:
+            self.env["linkedin.capture"].stages_changed(self, before_jobs)
+        return result
+
+    @api.multi
+    def unlink(self):
+        self.env["linkedin.capture"].stages_deleted(self)
+        return super().unlink()

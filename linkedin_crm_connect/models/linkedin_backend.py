@@ -134,6 +134,21 @@ class LinkedInBackend(models.Model):
         copy=False,
         help="Records per entity type found in Odoo when the last sync started.",
     )
+    sync_enabled = fields.Boolean(
+        "Continuous sync",
+        default=True,
+        help="Send changes to LinkedIn as they happen. While off, changes are "
+        "still recorded and are sent when it is switched on again.",
+    )
+    hold_json = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Resources held after LinkedIn's rate limit, with their end (UTC).",
+    )
+    holds_html = fields.Html(
+        "Rate-limit holds", compute="_compute_holds_html", sanitize=False
+    )
+    outbox_html = fields.Html("Outbox", compute="_compute_outbox_html", sanitize=False)
     binding_ids = fields.One2many("linkedin.binding", "backend_id", readonly=True)
     progress_html = fields.Html(
         "Progress", compute="_compute_progress_html", sanitize=False
@@ -297,6 +312,122 @@ class LinkedInBackend(models.Model):
     def _compute_progress_html(self):
         for backend in self:
             backend.progress_html = self.env["linkedin.binding"].progress_table(backend)
+
+    # -- continuous sync ----------------------------------------------------
+
+    def _holds(self):
+        """Return ``{resource: {"until": datetime, "reason": str}}`` still in force."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        holds = {}
+        for resource, hold in json.loads(self.hold_json or "{}").items():
+            until = fields.Datetime.from_string(hold["until"])
+            if until > now:
+                holds[resource] = dict(hold, until=until)
+        return holds
+
+    def is_held(self, resource):
+        """Tell whether requests to ``resource`` wait for LinkedIn's daily reset."""
+        self.ensure_one()
+        return resource in self._holds()
+
+    def hold_resource(self, resource, until, reason):
+        """Stop sending to ``resource`` until ``until`` (naive UTC datetime)."""
+        self.ensure_one()
+        holds = {
+            name: dict(hold, until=fields.Datetime.to_string(hold["until"]))
+            for name, hold in self._holds().items()
+        }
+        holds[resource] = {"until": fields.Datetime.to_string(until), "reason": reason}
+        _logger.warning(
+            "linkedin backend %s: %s held until %s UTC: %s",
+            self.id,
+            resource,
+            until,
+            reason,
+        )
+        self.write({"hold_json": json.dumps(holds)})
+
+    @api.multi
+    def action_release_holds(self):
+        """Send to held resources again before LinkedIn's daily reset."""
+        self.write({"hold_json": False})
+        return True
+
+    def require_action(self, message):
+        """Show that an admin must act, with the reason, and stop the sync."""
+        self.ensure_one()
+        _logger.warning("linkedin backend %s: action required: %s", self.id, message)
+        self.write({"state": "action_required", "state_reason": message})
+
+    def _compute_holds_html(self):
+        for backend in self:
+            rows = "".join(
+                "<tr><td>%s</td><td>%s UTC</td><td>%s</td></tr>"
+                % (
+                    html.escape(name),
+                    hold["until"],
+                    html.escape(hold.get("reason", "")),
+                )
+                for name, hold in sorted(backend._holds().items())
+            )
+            backend.holds_html = (
+                "<table class='table table-condensed'><thead><tr><th>Resource</th>"
+                "<th>Held until</th><th>Reason</th></tr></thead><tbody>%s</tbody>"
+                "</table>" % rows
+                if rows
+                else "<p>No resource is held.</p>"
+            )
+
+    def _compute_outbox_html(self):
+        for backend in self:
+            if not backend.id:
+                backend.outbox_html = ""
+                continue
+            counts = self.env["linkedin.outbox"].sudo().counts(backend)
+            rows = "".join(
+                "<tr><td>%s</td><td class='text-right'>%d</td>"
+                "<td class='text-right'>%d</td><td class='text-right'>%d</td></tr>"
+                % (
+                    html.escape(label),
+                    counts.get(code, {}).get("pending", 0)
+                    + counts.get(code, {}).get("claimed", 0),
+                    counts.get(code, {}).get("done", 0),
+                    counts.get(code, {}).get("failed", 0),
+                )
+                for code, label in self.env["linkedin.binding"]
+                ._fields["entity_type"]
+                .selection
+            )
+            backend.outbox_html = (
+                "<table class='table table-condensed'><thead><tr><th>Entity</th>"
+                "<th class='text-right'>Pending</th><th class='text-right'>Sent</th>"
+                "<th class='text-right'>Failed</th></tr></thead><tbody>%s</tbody>"
+                "</table>" % rows
+            )
+
+    @api.multi
+    def action_sync_now(self):
+        """Send the pending changes now instead of waiting for the scheduler."""
+        for backend in self:
+            if not backend.sync_enabled:
+                raise UserError(
+                    _("Continuous sync is switched off on %s.") % backend.name
+                )
+            backend._check_ready()
+            self.env["linkedin.flusher"].flush(backend, commit=True)
+        return True
+
+    @api.model
+    def _cron_flush(self):
+        """Flush every connected backend; one backend's failure stops no other."""
+        for backend in self.search(
+            [("state", "=", "connected"), ("sync_enabled", "=", True)]
+        ):
+            try:
+                self.env["linkedin.flusher"].flush(backend, commit=True)
+            except Exception:
+                self.env.cr.rollback()
+                _logger.exception("linkedin backend %s: flush failed", backend.id)
 
     def sync_totals(self):
         """Return ``{entity_type: count}`` counted when the last sync started."""

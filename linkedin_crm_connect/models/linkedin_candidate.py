@@ -172,6 +172,61 @@ class LinkedInCandidate(models.Model):
         )
         return len(pairs)
 
+    @api.model
+    def assign_one(self, applicant):
+        """Link one applicant to its candidate, creating it when needed.
+
+        Uses the indexed email and contact columns, so an applicant created
+        in the UI costs two small queries, not a scan of every candidate.
+        Returns the candidate id, or None when the applicant has no company.
+        """
+        cr = self.env.cr
+        cr.execute(
+            "SELECT a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id),"
+            " a.email_from, a.partner_id, p.email"
+            " FROM hr_applicant a LEFT JOIN hr_job j ON j.id = a.job_id"
+            " LEFT JOIN res_partner p ON p.id = a.partner_id WHERE a.id = %s",
+            (applicant.id,),
+        )
+        row = cr.fetchone()
+        if not row or row[0] or not row[1]:
+            return row[0] if row else None
+        _current, company_id, email_from, partner_id, partner_email = row
+        email = normalize_email(clean_email(email_from or partner_email or ""))
+        candidate_id = None
+        if email:
+            cr.execute(
+                "SELECT id FROM linkedin_candidate WHERE company_id = %s"
+                " AND email_normalized = %s ORDER BY id LIMIT 1",
+                (company_id, email),
+            )
+            found = cr.fetchone()
+            candidate_id = found and found[0]
+        if not candidate_id and partner_id:
+            cr.execute(
+                "SELECT id FROM linkedin_candidate WHERE company_id = %s"
+                " AND partner_id = %s ORDER BY id LIMIT 1",
+                (company_id, partner_id),
+            )
+            found = cr.fetchone()
+            candidate_id = found and found[0]
+        if not candidate_id:
+            cr.execute(
+                "INSERT INTO linkedin_candidate (email_normalized, partner_id,"
+                " company_id, create_date, write_date, create_uid, write_uid)"
+                " VALUES (%s, %s, %s, now() AT TIME ZONE 'UTC',"
+                " now() AT TIME ZONE 'UTC', %s, %s) RETURNING id",
+                (email, partner_id, company_id, self.env.uid, self.env.uid),
+            )
+            candidate_id = cr.fetchone()[0]
+        cr.execute(
+            "UPDATE hr_applicant SET linkedin_candidate_id = %s WHERE id = %s",
+            (candidate_id, applicant.id),
+        )
+        self._refresh_person({candidate_id})
+        applicant.invalidate_cache(["linkedin_candidate_id"], [applicant.id])
+        return candidate_id
+
     def _refresh_person(self, candidate_ids):
         """Recompute the stored name and application count after SQL updates."""
         if not candidate_ids:
@@ -221,6 +276,7 @@ class LinkedInCandidate(models.Model):
             target.person_urn = urn
         self.invalidate_cache()
         target._refresh_person({target.id})
+        self.env["linkedin.capture"].candidate_refreshed(target)
         return target
 
     @api.multi
@@ -228,7 +284,10 @@ class LinkedInCandidate(models.Model):
         """Merge with the candidate that already holds a person URN being set."""
         urn = vals.get("person_urn")
         if not urn or len(self) != 1:
-            return super().write(vals)
+            result = super().write(vals)
+            if "person_urn" in vals:
+                self.env["linkedin.capture"].candidates_written(self)
+            return result
         twin = self.search(
             [
                 ("company_id", "=", self.company_id.id),
@@ -238,8 +297,13 @@ class LinkedInCandidate(models.Model):
             limit=1,
         )
         if not twin:
-            return super().write(vals)
+            result = super().write(vals)
+            self.env["linkedin.capture"].candidates_written(self)
+            return result
         survivor = (twin | self).sorted("id")[0]
         (twin | self).merge_into(survivor)
         rest = {key: value for key, value in vals.items() if key != "person_urn"}
-        return super(LinkedInCandidate, survivor).write(rest) if rest else True
+        if rest:
+            super(LinkedInCandidate, survivor).write(rest)
+        self.env["linkedin.capture"].candidates_written(survivor)
+        return True

@@ -1,4 +1,5 @@
 import base64
+import datetime
 import json
 import logging
 import random
@@ -24,6 +25,27 @@ JOB_TASK_MAX_POLLS = 120
 
 class SyncAborted(Exception):
     """A failure that no retry fixes: the whole run stops with this message."""
+
+
+class ResourceHeld(SyncAborted):
+    """LinkedIn's rate limit for one resource is spent until ``until`` (UTC)."""
+
+    def __init__(self, message, resource, until):
+        super().__init__(message)
+        self.resource = resource
+        self.until = until
+
+
+#: Consecutive 429s on one resource after which it is held until UTC midnight.
+MAX_CONSECUTIVE_429 = 5
+
+
+def next_utc_midnight(now=None):
+    """Return the next 00:00 UTC after ``now`` (a naive UTC datetime)."""
+    now = now or datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    return datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time.min
+    )
 
 
 class LinkedInExporter(models.AbstractModel):
@@ -65,6 +87,10 @@ class _Run:
         self.bindings = env["linkedin.binding"].sudo()
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
+        #: Consecutive 429 answers per resource, reset by a success.
+        self.rate_limited = {}
+        #: Filter of the extraction in progress (see ``_extract``).
+        self.only = None
         # Per parent entity type, {local_ref: reason} of records not synced.
         self.parent_failures = {}
         self.job_rows = None
@@ -123,6 +149,8 @@ class _Run:
         }
         if state == "failed":
             values.update(state="action_required", state_reason=message)
+        elif self.backend.state == "draft":
+            values["state"] = "connected"
         self.backend.write(values)
         self._commit()
 
@@ -132,8 +160,20 @@ class _Run:
 
     # -- extraction ---------------------------------------------------------
 
-    def _extract(self, code):
+    def _extract(self, code, only=None):
+        """Read the records of one entity type, all of them or those in ``only``.
+
+        ``only`` is a collection of ids or, for stages and candidate
+        pipelines, of ``(parent id, id)`` pairs; a flush passes the records
+        of its claimed outbox rows.
+        """
+        self.only = tuple(only) if only is not None else None
+        if self.only == ():
+            return []
         rows = getattr(self, "_extract_%s" % code)()
+        if self.only is not None:
+            # A flush sends what a change asked for, deleted before or not.
+            return rows
         skipped = self.bindings.deleted_refs(self.backend, code)
         if code == "resume":
             # Every upload creates a new resume on LinkedIn, so a resume
@@ -145,6 +185,12 @@ class _Run:
         self.env.cr.execute(sql, params)
         names = [column[0] for column in self.env.cr.description]
         return [dict(zip(names, row)) for row in self.env.cr.fetchall()]
+
+    def _filter(self, column):
+        """Return an SQL condition restricting ``column`` to ``self.only``."""
+        if self.only is None:
+            return "", {}
+        return " AND %s IN %%(only)s" % column, {"only": self.only}
 
     def _jobs(self):
         if self.job_rows is None:
@@ -165,6 +211,7 @@ class _Run:
         return self.job_rows
 
     def _extract_job(self):
+        wanted = set(self.only) if self.only is not None else None
         return [
             dict(
                 job,
@@ -174,6 +221,7 @@ class _Run:
                 job_ref=job["id"],
             )
             for job in self._jobs()
+            if wanted is None or job["id"] in wanted
         ]
 
     def _extract_pipeline(self):
@@ -187,9 +235,12 @@ class _Run:
             (),
         )
         rows = []
+        wanted = set(self.only) if self.only is not None else None
         for job in self._jobs():
             for stage in stages:
                 if stage["job_id"] and stage["job_id"] != job["id"]:
+                    continue
+                if wanted is not None and (job["id"], stage["id"]) not in wanted:
                     continue
                 rows.append(
                     dict(
@@ -217,8 +268,10 @@ class _Run:
             " FROM linkedin_candidate c"
             " JOIN hr_applicant a ON a.linkedin_candidate_id = c.id"
             " LEFT JOIN res_partner p ON p.id = a.partner_id"
-            " WHERE c.company_id = %s GROUP BY c.id ORDER BY c.id",
-            (self.company.id,),
+            " WHERE c.company_id = %(company)s"
+            + self._filter("c.id")[0]
+            + " GROUP BY c.id ORDER BY c.id",
+            dict(self._filter("c.id")[1], company=self.company.id),
         )
         for row in rows:
             row["email"] = row["email_normalized"] or entities.clean_email(
@@ -249,9 +302,13 @@ class _Run:
             " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
             " LEFT JOIN utm_source s ON s.id = a.source_id"
             " LEFT JOIN utm_medium m ON m.id = a.medium_id"
-            " WHERE c.company_id = %s"
-            " ORDER BY a.linkedin_candidate_id, a.job_id, a.active DESC, a.id DESC",
-            (self.company.id,),
+            " WHERE c.company_id = %(company)s"
+            + self._filter("(a.linkedin_candidate_id, a.job_id)")[0]
+            + " ORDER BY a.linkedin_candidate_id, a.job_id, a.active DESC, a.id DESC",
+            dict(
+                self._filter("(a.linkedin_candidate_id, a.job_id)")[1],
+                company=self.company.id,
+            ),
         )
         for row in rows:
             row.update(
@@ -274,9 +331,12 @@ class _Run:
             " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
             " LEFT JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
             " LEFT JOIN res_partner au ON au.id = m.author_id"
-            " WHERE c.company_id = %s AND m.message_type IN ('comment', 'email')"
-            " AND COALESCE(m.body, '') <> '' ORDER BY m.id",
-            (self.company.id,),
+            " WHERE c.company_id = %(company)s"
+            " AND m.message_type IN ('comment', 'email')"
+            " AND COALESCE(m.body, '') <> ''"
+            + self._filter("m.id")[0]
+            + " ORDER BY m.id",
+            dict(self._filter("m.id")[1], company=self.company.id),
         )
         kept = []
         for row in rows:
@@ -302,8 +362,10 @@ class _Run:
             " JOIN hr_applicant a ON a.id = att.res_id"
             " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
             " WHERE att.res_model = 'hr.applicant' AND att.res_field IS NULL"
-            " AND c.company_id = %s ORDER BY att.id",
-            (self.company.id,),
+            " AND c.company_id = %(company)s"
+            + self._filter("att.id")[0]
+            + " ORDER BY att.id",
+            dict(self._filter("att.id")[1], company=self.company.id),
         )
         for row in rows:
             row.update(
@@ -478,16 +540,33 @@ class _Run:
         return results
 
     def _with_retry(self, resource, call, *args):
-        """Run ``call(*args)``, retrying transient failures with back-off."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        """Run ``call(*args)``, retrying transient failures with back-off.
+
+        A 429 is retried after an exponential back-off with jitter; the fifth
+        429 in a row on a resource, or one naming the daily limit, raises
+        ResourceHeld until the next UTC midnight, when LinkedIn's daily
+        counters reset.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                return call(*args)
+                result = call(*args)
+                self.rate_limited[resource] = 0
+                return result
             except errors.RateLimited as exc:
-                if exc.daily or attempt == MAX_ATTEMPTS:
-                    raise SyncAborted(_abort_message(resource, exc)) from exc
-                delay = exc.retry_after or _backoff(attempt)
+                count = self.rate_limited.get(resource, 0) + 1
+                self.rate_limited[resource] = count
+                if exc.daily or count >= MAX_CONSECUTIVE_429:
+                    until = next_utc_midnight()
+                    raise ResourceHeld(
+                        "%s held until %s UTC: %s" % (resource, until, exc),
+                        resource,
+                        until,
+                    ) from exc
+                delay = exc.retry_after or _backoff(count)
             except errors.TransientError as exc:
-                if attempt == MAX_ATTEMPTS:
+                if attempt >= MAX_ATTEMPTS:
                     raise SyncAborted(_abort_message(resource, exc)) from exc
                 delay = _backoff(attempt)
             _logger.info(
@@ -498,7 +577,6 @@ class _Run:
                 delay,
             )
             time.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _send_deletes(self):
         """Send the queued deletes, children first, with the keys stored when queued.

@@ -22,3 +22,10 @@ class UtmSource(models.Model):
             source.linkedin_category = source.linkedin_category_override or (
                 source_category(source.name or "")
             )
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if set(vals) & {"name", "linkedin_category_override"}:
+            self.env["linkedin.capture"].sources_changed(self)
+        return result

@@ -58,10 +58,14 @@ class TestHistoricalSync(SandboxCase):
     def test_sync_matches_odoo_counts(self):
         applicant = self.env.ref("hr_recruitment.hr_case_programmer")
         applicant.message_post(
-            body="<p>Strong Python skills.</p>", subtype="mail.mt_note"
+            body="<p>Strong Python skills.</p>",
+            subtype="mail.mt_note",
+            message_type="comment",
         )
         applicant.message_post(
-            body="<p>Called, will send references.</p>", subtype="mail.mt_note"
+            body="<p>Called, will send references.</p>",
+            subtype="mail.mt_note",
+            message_type="comment",
         )
         self.backend.run_historical_sync()
         expected = self._odoo_counts()

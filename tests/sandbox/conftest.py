@@ -15,7 +15,7 @@ import pytest
 # working directory.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sandbox_helpers import (  # noqa: E402
+from sandbox_helpers import (
     SandboxClient,
     candidate_entity,
     candidate_key,
@@ -25,7 +25,7 @@ from sandbox_helpers import (  # noqa: E402
     stage_key,
 )
 
-from linkedin_sandbox.testing import ThreadedSandbox  # noqa: E402
+from linkedin_sandbox.testing import ThreadedSandbox
 
 
 @pytest.fixture

@@ -1,0 +1,610 @@
+import logging
+
+from odoo import api, models
+
+from ..linkedin import entities, resources
+from ..linkedin.mapping import normalize_email
+
+_logger = logging.getLogger(__name__)
+
+#: Applicant fields LinkedIn receives on the candidate.
+CANDIDATE_FIELDS = frozenset(
+    ("partner_name", "email_from", "partner_phone", "partner_mobile", "partner_id")
+)
+#: Applicant fields LinkedIn receives on the candidate pipeline.
+PIPELINE_FIELDS = frozenset(
+    ("job_id", "stage_id", "active", "source_id", "medium_id", "company_id")
+)
+#: Job fields LinkedIn receives on the job posting and the pipeline.
+JOB_FIELDS = frozenset(
+    ("name", "description", "state", "address_id", "user_id", "company_id")
+)
+#: Stage fields LinkedIn receives on the pipeline stages.
+STAGE_FIELDS = frozenset(("name", "job_id", "linkedin_category_override"))
+#: Context key set by code that writes back what LinkedIn returned, so the
+#: write queues nothing.
+NO_CAPTURE = "linkedin_no_capture"
+
+
+class LinkedInCapture(models.AbstractModel):
+    """Turn ORM changes into outbox rows, in the user's transaction.
+
+    The model overrides call these methods with the records and, for writes
+    and deletes, the values read before the change, so each record of a
+    batch write keeps its own old values. Nothing here sends anything.
+    """
+
+    _name = "linkedin.capture"
+    _description = "LinkedIn change capture"
+
+    # -- helpers ------------------------------------------------------------
+
+    def _enabled(self):
+        return not self.env.context.get(NO_CAPTURE)
+
+    def _backends(self):
+        """Return ``{company_id: backend}`` of the active backends."""
+        self.env.cr.execute("SELECT id, company_id FROM linkedin_backend WHERE active")
+        rows = self.env.cr.fetchall()
+        backends = self.env["linkedin.backend"].sudo().browse([row[0] for row in rows])
+        return {backend.company_id.id: backend for backend in backends}
+
+    def _delete_key(self, backend, resource_name, **ids):
+        resource = resources.resolve(
+            resource_name, backend.resource_setting_ids.as_overrides()
+        )
+        return entities.make_key(resource, backend.organization_urn or "", **ids)
+
+    def _change(self, backend, entity_type, local_ref, operation, **extra):
+        change = {
+            "backend_id": backend.id,
+            "entity_type": entity_type,
+            "local_ref": local_ref,
+            "operation": operation,
+        }
+        change.update(extra)
+        return change
+
+    def _queue(self, changes):
+        self.env["linkedin.outbox"].sudo().queue(changes)
+
+    # -- candidates and candidate pipelines -----------------------------------
+
+    def _candidate_change(self, backend, candidate_id, operation):
+        extra = {
+            "res_model": "linkedin.candidate",
+            "res_id": candidate_id,
+            "candidate_ref": candidate_id,
+        }
+        if operation == "delete":
+            extra["remote_key"] = self._delete_key(
+                backend,
+                "atsCandidates",
+                atsCandidateId=entities.candidate_id(candidate_id),
+            )
+        return self._change(
+            backend, "candidate", "candidate:%d" % candidate_id, operation, **extra
+        )
+
+    def _pipeline_change(self, backend, candidate_id, job_id, operation):
+        extra = {"candidate_ref": candidate_id, "job_ref": job_id}
+        if operation == "delete":
+            extra["remote_key"] = self._delete_key(
+                backend,
+                "tcrmCandidatePipelines",
+                tcrmCandidateId=entities.candidate_id(candidate_id),
+                tcrmPipelineId=job_id,
+            )
+        return self._change(
+            backend,
+            "candidate_pipeline",
+            "candidate:%d:job:%d" % (candidate_id, job_id),
+            operation,
+            **extra,
+        )
+
+    def _pair_remains(self, candidate_id, job_id, excluded_ids):
+        """Tell whether another applicant keeps (candidate, job) in a pipeline."""
+        self.env.cr.execute(
+            "SELECT 1 FROM hr_applicant WHERE linkedin_candidate_id = %s"
+            " AND job_id = %s AND id NOT IN %s LIMIT 1",
+            (candidate_id, job_id, tuple(excluded_ids) or (0,)),
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _candidate_remains(self, candidate_id, excluded_ids):
+        self.env.cr.execute(
+            "SELECT 1 FROM hr_applicant WHERE linkedin_candidate_id = %s"
+            " AND id NOT IN %s LIMIT 1",
+            (candidate_id, tuple(excluded_ids) or (0,)),
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def applicant_snapshot(self, applicants):
+        """Return ``{id: (candidate id, job id, stage id, company id)}`` before a change."""
+        if not applicants:
+            return {}
+        self.env.cr.execute(
+            "SELECT a.id, a.linkedin_candidate_id, a.job_id, a.stage_id,"
+            " COALESCE(a.company_id, j.company_id)"
+            " FROM hr_applicant a LEFT JOIN hr_job j ON j.id = a.job_id"
+            " WHERE a.id IN %s",
+            (tuple(applicants.ids),),
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def applicants_created(self, applicants):
+        """Link new applicants to their candidate and queue both upserts."""
+        if not self._enabled():
+            return
+        backends = self._backends()
+        if not backends:
+            return
+        for applicant in applicants:
+            self.env["linkedin.candidate"].assign_one(applicant)
+        snapshot = self.applicant_snapshot(applicants)
+        changes = []
+        for candidate_id, job_id, _stage_id, company_id in snapshot.values():
+            backend = backends.get(company_id)
+            if not backend or not candidate_id:
+                continue
+            changes.append(self._candidate_change(backend, candidate_id, "upsert"))
+            if job_id:
+                changes.append(
+                    self._pipeline_change(backend, candidate_id, job_id, "upsert")
+                )
+        self._queue(changes)
+
+    @api.model
+    def applicants_written(self, applicants, fields_written, before):
+        """Queue what a write changed, from each applicant's own old values."""
+        if not self._enabled():
+            return
+        fields_written = set(fields_written)
+        touches_candidate = bool(fields_written & CANDIDATE_FIELDS)
+        touches_pipeline = bool(fields_written & PIPELINE_FIELDS)
+        if not (touches_candidate or touches_pipeline):
+            return
+        backends = self._backends()
+        if not backends:
+            return
+        unassigned = applicants.filtered(lambda a: not a.linkedin_candidate_id)
+        for applicant in unassigned:
+            self.env["linkedin.candidate"].assign_one(applicant)
+        after = self.applicant_snapshot(applicants)
+        changes = []
+        history = []
+        for applicant_id, (candidate_id, job_id, stage_id, company_id) in after.items():
+            backend = backends.get(company_id)
+            if not backend or not candidate_id:
+                continue
+            old_candidate, old_job, old_stage, _old_company = before.get(
+                applicant_id, (None, None, None, None)
+            )
+            if touches_candidate or old_candidate != candidate_id:
+                changes.append(self._candidate_change(backend, candidate_id, "upsert"))
+            if touches_pipeline or old_candidate != candidate_id:
+                if job_id:
+                    changes.append(
+                        self._pipeline_change(backend, candidate_id, job_id, "upsert")
+                    )
+                old_pair = (old_candidate or candidate_id, old_job)
+                if old_job and old_pair != (candidate_id, job_id):
+                    operation = (
+                        "upsert"
+                        if self._pair_remains(old_pair[0], old_job, [applicant_id])
+                        else "delete"
+                    )
+                    changes.append(
+                        self._pipeline_change(backend, old_pair[0], old_job, operation)
+                    )
+            if "stage_id" in fields_written and stage_id != old_stage and job_id:
+                history.append(
+                    (applicant_id, candidate_id, job_id, old_stage, stage_id)
+                )
+        self._queue(changes)
+        if history:
+            self.env["linkedin.stage.history"].sudo().record(history)
+
+    @api.model
+    def applicants_deleted(self, before):
+        """Queue the deletes of applicants about to be unlinked, with cascades.
+
+        The candidate pipeline goes unless another applicant of the same
+        candidate keeps it; the candidate goes with its last applicant.
+        Messages are deleted through the ORM before the applicant and queue
+        their own deletes. Attachments are deleted after the applicant row,
+        when their owner can no longer be found, so their deletes are queued
+        here.
+        """
+        if not self._enabled() or not before:
+            return
+        backends = self._backends()
+        gone = list(before)
+        changes = []
+        dead_candidates = set()
+        for candidate_id, job_id, _stage, company_id in before.values():
+            backend = backends.get(company_id)
+            if not backend or not candidate_id:
+                continue
+            if job_id:
+                operation = (
+                    "upsert"
+                    if self._pair_remains(candidate_id, job_id, gone)
+                    else "delete"
+                )
+                changes.append(
+                    self._pipeline_change(backend, candidate_id, job_id, operation)
+                )
+            if self._candidate_remains(candidate_id, gone):
+                changes.append(self._candidate_change(backend, candidate_id, "upsert"))
+            else:
+                changes.append(self._candidate_change(backend, candidate_id, "delete"))
+                dead_candidates.add(candidate_id)
+        self.env.cr.execute(
+            "SELECT id, res_id FROM ir_attachment WHERE res_model = 'hr.applicant'"
+            " AND res_field IS NULL AND res_id IN %s",
+            (tuple(gone),),
+        )
+        candidate_of = {
+            applicant_id: (row[0], row[3]) for applicant_id, row in before.items()
+        }
+        for attachment_id, applicant_id in self.env.cr.fetchall():
+            candidate_id, company_id = candidate_of[applicant_id]
+            backend = backends.get(company_id)
+            if backend and candidate_id:
+                changes.append(
+                    self._resume_change(backend, attachment_id, candidate_id, "delete")
+                )
+        self._queue(changes)
+        return dead_candidates
+
+    @api.model
+    def candidates_written(self, candidates):
+        """Queue candidate upserts after a change of the candidate itself."""
+        if not self._enabled():
+            return
+        backends = self._backends()
+        changes = [
+            self._candidate_change(backends[c.company_id.id], c.id, "upsert")
+            for c in candidates
+            if c.company_id.id in backends
+        ]
+        self._queue(changes)
+
+    @api.model
+    def candidate_refreshed(self, candidate):
+        """Queue a candidate and all its candidate pipelines, after a merge."""
+        if not self._enabled():
+            return
+        backend = self._backends().get(candidate.company_id.id)
+        if not backend:
+            return
+        self.env.cr.execute(
+            "SELECT DISTINCT job_id FROM hr_applicant"
+            " WHERE linkedin_candidate_id = %s AND job_id IS NOT NULL",
+            (candidate.id,),
+        )
+        changes = [self._candidate_change(backend, candidate.id, "upsert")]
+        changes += [
+            self._pipeline_change(backend, candidate.id, job_id, "upsert")
+            for (job_id,) in self.env.cr.fetchall()
+        ]
+        self._queue(changes)
+
+    # -- jobs and stages ----------------------------------------------------
+
+    def _stage_pairs(self, job_ids=None, stage_ids=None):
+        """Return ``[(job id, stage id, company id)]`` of the stages of jobs."""
+        where, params = [], []
+        if job_ids is not None:
+            where.append("j.id IN %s")
+            params.append(tuple(job_ids) or (0,))
+        if stage_ids is not None:
+            where.append("s.id IN %s")
+            params.append(tuple(stage_ids) or (0,))
+        self.env.cr.execute(
+            "SELECT j.id, s.id, j.company_id FROM hr_job j"
+            " JOIN hr_recruitment_stage s ON s.job_id IS NULL OR s.job_id = j.id"
+            + (" WHERE " + " AND ".join(where) if where else ""),
+            params,
+        )
+        return self.env.cr.fetchall()
+
+    def _stage_change(self, backend, job_id, stage_id, operation):
+        extra = {
+            "res_model": "hr.recruitment.stage",
+            "res_id": stage_id,
+            "job_ref": job_id,
+        }
+        if operation == "delete":
+            extra["remote_key"] = self._delete_key(
+                backend,
+                "tcrmPipelineStages",
+                tcrmPipelineId=job_id,
+                tcrmStageId=stage_id,
+            )
+        return self._change(
+            backend, "stage", "job:%d:stage:%d" % (job_id, stage_id), operation, **extra
+        )
+
+    @api.model
+    def jobs_changed(self, jobs, fields_written=None):
+        """Queue job and pipeline upserts, and the new job's stages."""
+        if not self._enabled():
+            return
+        if fields_written is not None and not set(fields_written) & JOB_FIELDS:
+            return
+        backends = self._backends()
+        changes = []
+        for job in jobs:
+            backend = backends.get(job.company_id.id)
+            if not backend:
+                continue
+            for entity_type in ("job", "pipeline"):
+                changes.append(
+                    self._change(
+                        backend,
+                        entity_type,
+                        "job:%d" % job.id,
+                        "upsert",
+                        res_model="hr.job",
+                        res_id=job.id,
+                        job_ref=job.id,
+                    )
+                )
+        if fields_written is None:
+            for job_id, stage_id, company_id in self._stage_pairs(job_ids=jobs.ids):
+                if company_id in backends:
+                    changes.append(
+                        self._stage_change(
+                            backends[company_id], job_id, stage_id, "upsert"
+                        )
+                    )
+        self._queue(changes)
+
+    @api.model
+    def jobs_deleted(self, jobs):
+        """Queue the deletes of jobs about to be unlinked, with every cascade.
+
+        The pipeline goes with its stages (job-specific stages are removed by
+        PostgreSQL's ON DELETE CASCADE, never through unlink), its candidate
+        pipelines and the interactions sent under it; the job posting is
+        closed, because LinkedIn closes a job rather than deleting it.
+        """
+        if not self._enabled():
+            return
+        backends = self._backends()
+        changes = []
+        for job in jobs:
+            backend = backends.get(job.company_id.id)
+            if not backend:
+                continue
+            element = {
+                "integrationContext": backend.organization_urn,
+                "externalJobPostingId": str(job.id),
+                "title": (job.name or "")[: entities.JOB_TITLE_MAX],
+                "description": job.description or job.name or "",
+                "availability": "PRIVATE_TO_ATS_INTEGRATION",
+                "state": "CLOSED",
+            }
+            changes.append(
+                self._change(
+                    backend,
+                    "job",
+                    "job:%d" % job.id,
+                    "delete",
+                    job_ref=job.id,
+                    remote_key=element,
+                )
+            )
+            changes.append(
+                self._change(
+                    backend,
+                    "pipeline",
+                    "job:%d" % job.id,
+                    "delete",
+                    job_ref=job.id,
+                    remote_key=self._delete_key(
+                        backend, "tcrmPipelines", tcrmPipelineId=job.id
+                    ),
+                )
+            )
+            for job_id, stage_id, _company in self._stage_pairs(job_ids=[job.id]):
+                changes.append(self._stage_change(backend, job_id, stage_id, "delete"))
+            self.env.cr.execute(
+                "SELECT DISTINCT linkedin_candidate_id FROM hr_applicant"
+                " WHERE job_id = %s AND linkedin_candidate_id IS NOT NULL",
+                (job.id,),
+            )
+            for (candidate_id,) in self.env.cr.fetchall():
+                changes.append(
+                    self._pipeline_change(backend, candidate_id, job.id, "delete")
+                )
+            self.env.cr.execute(
+                "SELECT m.id, a.linkedin_candidate_id FROM mail_message m"
+                " JOIN hr_applicant a ON a.id = m.res_id AND m.model = 'hr.applicant'"
+                " WHERE a.job_id = %s AND m.message_type IN ('comment', 'email')",
+                (job.id,),
+            )
+            for message_id, candidate_id in self.env.cr.fetchall():
+                changes.append(
+                    self._interaction_change(
+                        backend, message_id, candidate_id, "delete"
+                    )
+                )
+        self._queue(changes)
+
+    @api.model
+    def stages_changed(self, stages, before_jobs=None):
+        """Queue the pipeline stages of changed stages for every job they apply to.
+
+        ``before_jobs`` maps a stage id to the job it applied to before the
+        write (``None`` for all jobs); pairs that no longer apply are deleted.
+        """
+        if not self._enabled():
+            return
+        backends = self._backends()
+        changes = []
+        current = set()
+        for job_id, stage_id, company_id in self._stage_pairs(stage_ids=stages.ids):
+            current.add((job_id, stage_id))
+            if company_id in backends:
+                changes.append(
+                    self._stage_change(backends[company_id], job_id, stage_id, "upsert")
+                )
+        for stage_id, old_job in (before_jobs or {}).items():
+            job_filter = None if old_job is None else [old_job]
+            for job_id, _stage, company_id in self._stage_pairs(job_ids=job_filter):
+                pair = (job_id, stage_id)
+                if pair not in current and company_id in backends:
+                    changes.append(
+                        self._stage_change(
+                            backends[company_id], job_id, stage_id, "delete"
+                        )
+                    )
+        self._queue(changes)
+
+    @api.model
+    def stages_deleted(self, stages):
+        """Queue the deletes of stages about to be unlinked.
+
+        Their applicants lose their stage (the column is set to NULL), so
+        the candidate pipelines in them are queued for an update.
+        """
+        if not self._enabled():
+            return
+        backends = self._backends()
+        changes = [
+            self._stage_change(backends[company_id], job_id, stage_id, "delete")
+            for job_id, stage_id, company_id in self._stage_pairs(stage_ids=stages.ids)
+            if company_id in backends
+        ]
+        self.env.cr.execute(
+            "SELECT DISTINCT a.linkedin_candidate_id, a.job_id,"
+            " COALESCE(a.company_id, j.company_id)"
+            " FROM hr_applicant a JOIN hr_job j ON j.id = a.job_id"
+            " WHERE a.stage_id IN %s AND a.linkedin_candidate_id IS NOT NULL",
+            (tuple(stages.ids),),
+        )
+        for candidate_id, job_id, company_id in self.env.cr.fetchall():
+            if company_id in backends:
+                changes.append(
+                    self._pipeline_change(
+                        backends[company_id], candidate_id, job_id, "upsert"
+                    )
+                )
+        self._queue(changes)
+
+    @api.model
+    def sources_changed(self, sources):
+        """Queue the candidate pipelines of applicants from changed sources."""
+        if not self._enabled() or not sources:
+            return
+        backends = self._backends()
+        self.env.cr.execute(
+            "SELECT DISTINCT a.linkedin_candidate_id, a.job_id,"
+            " COALESCE(a.company_id, j.company_id)"
+            " FROM hr_applicant a JOIN hr_job j ON j.id = a.job_id"
+            " WHERE a.source_id IN %s AND a.linkedin_candidate_id IS NOT NULL",
+            (tuple(sources.ids),),
+        )
+        changes = [
+            self._pipeline_change(backends[company_id], candidate_id, job_id, "upsert")
+            for candidate_id, job_id, company_id in self.env.cr.fetchall()
+            if company_id in backends
+        ]
+        self._queue(changes)
+
+    # -- interactions and resumes -------------------------------------------
+
+    def _interaction_change(self, backend, message_id, candidate_id, operation):
+        extra = {
+            "res_model": "mail.message",
+            "res_id": message_id,
+            "candidate_ref": candidate_id,
+        }
+        if operation == "delete":
+            extra["remote_key"] = self._delete_key(
+                backend, "tcrmInteractions", tcrmInteractionId=message_id
+            )
+        return self._change(
+            backend, "interaction", "message:%d" % message_id, operation, **extra
+        )
+
+    def _applicant_owners(self, model_column, ids, extra_where=""):
+        """Return ``[(record id, candidate id, company id)]`` for applicant children."""
+        table, id_column, model_col = model_column
+        self.env.cr.execute(
+            "SELECT r.%s, a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id)"
+            " FROM %s r JOIN hr_applicant a ON a.id = r.res_id"
+            " LEFT JOIN hr_job j ON j.id = a.job_id"
+            " WHERE r.%s = 'hr.applicant' AND r.%s IN %%s%s"
+            % (id_column, table, model_col, id_column, extra_where),
+            (tuple(ids),),
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def messages_changed(self, messages, operation="upsert"):
+        """Queue interactions for notes and emails on applicants."""
+        if not self._enabled() or not messages:
+            return
+        backends = self._backends()
+        if not backends:
+            return
+        owners = self._applicant_owners(
+            ("mail_message", "id", "model"),
+            messages.ids,
+            " AND r.message_type IN ('comment', 'email')",
+        )
+        changes = [
+            self._interaction_change(
+                backends[company_id], message_id, candidate_id, operation
+            )
+            for message_id, candidate_id, company_id in owners
+            if company_id in backends and candidate_id
+        ]
+        self._queue(changes)
+
+    def _resume_change(self, backend, attachment_id, candidate_id, operation):
+        return self._change(
+            backend,
+            "resume",
+            "attachment:%d" % attachment_id,
+            operation,
+            res_model="ir.attachment",
+            res_id=attachment_id,
+            candidate_ref=candidate_id,
+        )
+
+    @api.model
+    def attachments_changed(self, attachments, operation="upsert"):
+        """Queue resumes for files attached to applicants."""
+        if not self._enabled() or not attachments:
+            return
+        backends = self._backends()
+        if not backends:
+            return
+        owners = self._applicant_owners(
+            ("ir_attachment", "id", "res_model"),
+            attachments.ids,
+            " AND r.res_field IS NULL",
+        )
+        changes = [
+            self._resume_change(
+                backends[company_id], attachment_id, candidate_id, operation
+            )
+            for attachment_id, candidate_id, company_id in owners
+            if company_id in backends and candidate_id
+        ]
+        self._queue(changes)
+
+
+def normalized_applicant_email(applicant):
+    """Return the normalised email that groups an applicant with its candidate."""
+    return normalize_email(
+        entities.clean_email(applicant.email_from or applicant.partner_id.email or "")
+    )

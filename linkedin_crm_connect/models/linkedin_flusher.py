@@ -1,0 +1,229 @@
+import logging
+import time
+
+from odoo import models
+
+from ..linkedin import errors
+from ..linkedin.restli import body_key
+from .linkedin_binding import RESOURCE_OF
+from .linkedin_exporter import BATCH_SIZE, ResourceHeld, SyncAborted, _backoff, _Run
+
+_logger = logging.getLogger(__name__)
+
+#: Upserts go parents first, deletes children first.
+UPSERT_ORDER = (
+    "job",
+    "pipeline",
+    "stage",
+    "candidate",
+    "candidate_pipeline",
+    "interaction",
+    "resume",
+)
+DELETE_ORDER = (
+    "interaction",
+    "resume",
+    "candidate_pipeline",
+    "candidate",
+    "stage",
+    "pipeline",
+    "job",
+)
+RESUME_DELETE_MESSAGE = (
+    "LinkedIn documents no endpoint that deletes a resume; delete it in "
+    "Recruiter by hand."
+)
+
+
+class LinkedInFlusher(models.AbstractModel):
+    """Continuous sync: send the outbox of a backend to LinkedIn.
+
+    Rows are claimed in batches of at most 100 per entity type with
+    ``FOR UPDATE SKIP LOCKED`` and committed at once, so several Odoo
+    workers or servers can flush in parallel without sending a row twice.
+    Each batch is committed after its results are booked, so a crash loses
+    at most the batch in flight, whose rows become claimable again after
+    the claim timeout.
+    """
+
+    _name = "linkedin.flusher"
+    _description = "LinkedIn continuous sync"
+
+    def flush(self, backend, commit=True):
+        """Send every due outbox row of ``backend``; return counts per outcome."""
+        return _Flush(self.env, backend, commit).execute()
+
+
+def _parse_ref(code, local_ref):
+    """Return the id, or the id pair, that a local ref names."""
+    parts = local_ref.split(":")
+    numbers = [int(part) for part in parts[1::2]]
+    if code in ("stage", "candidate_pipeline"):
+        return tuple(numbers[:2])
+    return numbers[0]
+
+
+class _Flush(_Run):
+    """One flush of one backend's outbox."""
+
+    def __init__(self, env, backend, commit):
+        super().__init__(env, backend, commit)
+        self.outbox = env["linkedin.outbox"].sudo()
+        self.stats = {"done": 0, "failed": 0, "retry": 0, "held": 0}
+
+    def execute(self):
+        started = time.time()
+        self.outbox.release_stale_claims()
+        self._commit()
+        self.env["linkedin.candidate"].assign_candidates(self.company)
+        self._commit()
+        try:
+            self._send_deletes()
+            for code in DELETE_ORDER:
+                self._drain(code, "delete")
+            for code in UPSERT_ORDER:
+                self._drain(code, "upsert")
+        except SyncAborted as exc:
+            _logger.warning(
+                "linkedin backend %s: flush stopped: %s", self.backend.id, exc
+            )
+            self.stats["stopped"] = str(exc)
+        self._commit()
+        if self.stats["done"] or self.stats["failed"]:
+            _logger.info(
+                "linkedin backend %s: flush done in %.2f s: %s",
+                self.backend.id,
+                time.time() - started,
+                self.stats,
+            )
+        return self.stats
+
+    def _drain(self, code, operation):
+        resource = RESOURCE_OF[code]
+        while not self.backend.is_held(resource):
+            rows = self.outbox.claim(self.backend, code, operation, BATCH_SIZE)
+            self._commit()
+            if not rows:
+                return
+            try:
+                if operation == "delete":
+                    self._flush_deletes(code, rows)
+                else:
+                    self._flush_upserts(code, rows)
+            except ResourceHeld as exc:
+                self.backend.hold_resource(exc.resource, exc.until, str(exc))
+                self.outbox.hold_until(rows, str(exc), exc.until)
+                self.stats["held"] += len(rows)
+                self._commit()
+                return
+            except SyncAborted as exc:
+                cause = exc.__cause__
+                if isinstance(
+                    cause,
+                    (
+                        errors.AccessDenied,
+                        errors.VersionError,
+                        errors.TokenRejected,
+                        errors.AuthenticationError,
+                    ),
+                ):
+                    self.backend.require_action(str(exc))
+                delay = _backoff(max(row["attempts"] for row in rows)) * 30
+                self.outbox.retry_later(rows, str(exc), delay)
+                self.stats["retry"] += len(rows)
+                self._commit()
+                raise
+            self._commit()
+
+    # -- deletes ------------------------------------------------------------
+
+    def _flush_deletes(self, code, rows):
+        if code == "resume":
+            self.outbox.finish([], {row["id"]: RESUME_DELETE_MESSAGE for row in rows})
+            self.stats["failed"] += len(rows)
+            return
+        if code == "job":
+            elements = [row["remote_key"] for row in rows if row["remote_key"]]
+            outcome = (
+                self._with_retry(
+                    "simpleJobPostings", self.client.create_job_postings, elements
+                )
+                if elements
+                else []
+            )
+            done = [row["id"] for row, created in zip(rows, outcome) if created.ok]
+            failed = {
+                row["id"]: created.message or "closing the job failed"
+                for row, created in zip(rows, outcome)
+                if not created.ok
+            }
+            self._book_deletes(code, rows, done, failed)
+            return
+        resource = RESOURCE_OF[code]
+        definition = self.client.resource(resource)
+        keyed = [row for row in rows if row["remote_key"]]
+        outcome = self._with_retry(
+            resource,
+            self.client.batch_delete,
+            resource,
+            [row["remote_key"] for row in keyed],
+        )
+        done, failed = [], {}
+        for row in keyed:
+            result = outcome.get(body_key(definition, row["remote_key"]))
+            if result is not None and result.ok:
+                done.append(row["id"])
+            else:
+                failed[row["id"]] = result.message if result else "no status returned"
+        done += [row["id"] for row in rows if not row["remote_key"]]
+        self._book_deletes(code, rows, done, failed)
+
+    def _book_deletes(self, code, rows, done, failed):
+        self.outbox.finish(done, failed)
+        refs = [row["local_ref"] for row in rows if row["id"] in set(done)]
+        if refs:
+            self.env.cr.execute(
+                "INSERT INTO linkedin_binding (backend_id, entity_type, local_ref,"
+                " state, create_date, write_date, attempts)"
+                " SELECT %s, %s, ref, 'deleted', now() AT TIME ZONE 'UTC',"
+                " now() AT TIME ZONE 'UTC', 1 FROM unnest(%s) AS ref"
+                " ON CONFLICT (backend_id, entity_type, local_ref) DO UPDATE SET"
+                " state = 'deleted', error_message = NULL, error_status = NULL,"
+                " write_date = EXCLUDED.write_date",
+                (self.backend.id, code, refs),
+            )
+            self.bindings.invalidate_cache()
+        self.stats["done"] += len(done)
+        self.stats["failed"] += len(failed)
+
+    # -- upserts ------------------------------------------------------------
+
+    def _flush_upserts(self, code, rows):
+        wanted = {row["local_ref"]: row for row in rows}
+        only = {_parse_ref(code, ref) for ref in wanted}
+        found = self._extract(code, only)
+        if code == "pipeline":
+            # Jobs and pipelines share their refs and their extraction.
+            found = [dict(row) for row in found]
+        self._send(code, found)
+        sent = {row["local_ref"] for row in found}
+        self.env.cr.execute(
+            "SELECT local_ref, state, error_message FROM linkedin_binding"
+            " WHERE backend_id = %s AND entity_type = %s AND local_ref IN %s",
+            (self.backend.id, code, tuple(sent) or ("",)),
+        )
+        states = {
+            ref: (state, message) for ref, state, message in self.env.cr.fetchall()
+        }
+        done, failed = [], {}
+        for ref, row in wanted.items():
+            state, message = states.get(ref, (None, None))
+            if ref not in sent or state == "done":
+                # A record that no longer exists, or no longer qualifies,
+                # leaves nothing to send.
+                done.append(row["id"])
+            else:
+                failed[row["id"]] = message or "not synced"
+        self.outbox.finish(done, failed)
+        self.stats["done"] += len(done)
+        self.stats["failed"] += len(failed)

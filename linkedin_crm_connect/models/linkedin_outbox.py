@@ -1,0 +1,272 @@
+import datetime
+import json
+import logging
+import uuid
+
+from odoo import api, fields, models
+from psycopg2.extras import execute_values
+
+from .linkedin_binding import ENTITY_TYPES
+
+_logger = logging.getLogger(__name__)
+
+#: A claimed row whose worker has not finished it after this long is
+#: claimable again: its worker died or lost its database connection.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+#: Attempts of a row on 5xx, timeouts and connection errors before it fails.
+MAX_ATTEMPTS = 6
+
+
+class LinkedInOutbox(models.Model):
+    """A change to send to LinkedIn, recorded in the user's transaction.
+
+    ORM hooks only insert rows here, so no HTTP call happens inside a user's
+    transaction and a rolled-back change queues nothing. While a row is
+    pending, further changes to the same LinkedIn record update it instead
+    of adding rows (ten writes give one upsert, an upsert then a delete gives
+    one delete). A row being sent (``claimed``) is never updated: a change
+    during the flight adds a new pending row, which is claimed only after the
+    first one finished, so the latest data always goes last.
+
+    An upsert row names the record; its data is read when it is sent. A
+    delete row carries the full remote key, because the Odoo record and often
+    its parent are gone by then.
+    """
+
+    _name = "linkedin.outbox"
+    _description = "LinkedIn outbox"
+    _order = "id"
+    _rec_name = "local_ref"
+
+    backend_id = fields.Many2one(
+        "linkedin.backend", required=True, ondelete="cascade", index=True
+    )
+    entity_type = fields.Selection(
+        [(code, label) for code, label, _resource in ENTITY_TYPES], required=True
+    )
+    local_ref = fields.Char("Record", required=True)
+    operation = fields.Selection(
+        [("upsert", "Create or update"), ("delete", "Delete")], required=True
+    )
+    res_model = fields.Char("Odoo model")
+    res_id = fields.Integer("Odoo record id")
+    candidate_ref = fields.Integer("Candidate id")
+    job_ref = fields.Integer("Job id")
+    remote_key = fields.Text("Key to delete")
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("claimed", "Sending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    claimed_by = fields.Char()
+    claimed_at = fields.Datetime()
+    next_attempt_at = fields.Datetime()
+    attempts = fields.Integer(default=0)
+    error_message = fields.Text("Error")
+
+    @api.model_cr
+    def init(self):
+        # One pending row per LinkedIn record and backend: the target of the
+        # coalescing upsert in queue().
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS linkedin_outbox_pending_uniq"
+            " ON linkedin_outbox (backend_id, entity_type, local_ref)"
+            " WHERE state = 'pending'"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS linkedin_outbox_claim_idx"
+            " ON linkedin_outbox (backend_id, entity_type, state, id)"
+        )
+
+    @api.model
+    def queue(self, changes):
+        """Record changes to send, coalescing with pending rows; one statement.
+
+        ``changes`` is a list of dicts with ``backend_id``, ``entity_type``,
+        ``local_ref``, ``operation`` and optionally ``res_model``, ``res_id``,
+        ``candidate_ref``, ``job_ref`` and ``remote_key`` (a dict).
+        """
+        if not changes:
+            return
+        rows = []
+        seen = {}
+        for change in changes:
+            # Within one call the last change of a record wins, like later calls.
+            seen[(change["backend_id"], change["entity_type"], change["local_ref"])] = (
+                change
+            )
+        for change in seen.values():
+            key = change.get("remote_key")
+            rows.append(
+                (
+                    change["backend_id"],
+                    change["entity_type"],
+                    change["local_ref"],
+                    change["operation"],
+                    change.get("res_model"),
+                    change.get("res_id"),
+                    change.get("candidate_ref"),
+                    change.get("job_ref"),
+                    json.dumps(key) if key else None,
+                    self.env.uid,
+                )
+            )
+        execute_values(
+            self.env.cr,
+            "INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
+            " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
+            " state, attempts, create_uid, write_uid, create_date, write_date)"
+            " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
+            " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
+            " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
+            " now() AT TIME ZONE 'UTC'"
+            " FROM (VALUES %s) AS v(backend_id, entity_type, local_ref, operation,"
+            " res_model, res_id, candidate_ref, job_ref, remote_key, uid)"
+            " ON CONFLICT (backend_id, entity_type, local_ref)"
+            " WHERE state = 'pending' DO UPDATE SET"
+            " operation = EXCLUDED.operation,"
+            " res_model = COALESCE(EXCLUDED.res_model, o.res_model),"
+            " res_id = COALESCE(EXCLUDED.res_id, o.res_id),"
+            " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
+            " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
+            " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
+            " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date",
+            rows,
+            template="(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s)",
+        )
+
+    @api.model
+    def claim(self, backend, entity_type, operation, limit):
+        """Claim up to ``limit`` due rows for this worker and return them.
+
+        ``SKIP LOCKED`` lets any number of workers claim in parallel without
+        sending a row twice, and a record with a row in flight is skipped
+        until that row is finished. The caller commits right after, so other
+        workers see the claim.
+        """
+        token = uuid.uuid4().hex
+        self.env.cr.execute(
+            "UPDATE linkedin_outbox SET state = 'claimed', claimed_by = %(token)s,"
+            " claimed_at = now() AT TIME ZONE 'UTC',"
+            " attempts = attempts + 1"
+            " WHERE id IN ("
+            "   SELECT o.id FROM linkedin_outbox o"
+            "   WHERE o.backend_id = %(backend)s AND o.entity_type = %(type)s"
+            "   AND o.operation = %(operation)s AND o.state = 'pending'"
+            "   AND (o.next_attempt_at IS NULL"
+            "        OR o.next_attempt_at <= now() AT TIME ZONE 'UTC')"
+            "   AND NOT EXISTS (SELECT 1 FROM linkedin_outbox f"
+            "     WHERE f.backend_id = o.backend_id"
+            "     AND f.entity_type = o.entity_type"
+            "     AND f.local_ref = o.local_ref AND f.state = 'claimed')"
+            "   ORDER BY o.id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+            " RETURNING id, local_ref, res_model, res_id, candidate_ref, job_ref,"
+            " remote_key, attempts",
+            {
+                "token": token,
+                "backend": backend.id,
+                "type": entity_type,
+                "operation": operation,
+                "limit": limit,
+            },
+        )
+        names = [column[0] for column in self.env.cr.description]
+        rows = [dict(zip(names, row)) for row in self.env.cr.fetchall()]
+        for row in rows:
+            row["remote_key"] = (
+                json.loads(row["remote_key"]) if row["remote_key"] else None
+            )
+        return sorted(rows, key=lambda row: row["id"])
+
+    @api.model
+    def release_stale_claims(self):
+        """Make rows claimable again whose worker died while sending them."""
+        self.env.cr.execute(
+            "UPDATE linkedin_outbox SET state = 'pending', claimed_by = NULL"
+            " WHERE state = 'claimed' AND claimed_at < (now() AT TIME ZONE 'UTC') - %s"
+            " AND NOT EXISTS (SELECT 1 FROM linkedin_outbox p"
+            "   WHERE p.backend_id = linkedin_outbox.backend_id"
+            "   AND p.entity_type = linkedin_outbox.entity_type"
+            "   AND p.local_ref = linkedin_outbox.local_ref AND p.state = 'pending')",
+            (CLAIM_TIMEOUT,),
+        )
+        released = self.env.cr.rowcount
+        # A stale claim whose record has a newer pending row is superseded.
+        self.env.cr.execute(
+            "UPDATE linkedin_outbox SET state = 'done',"
+            " error_message = 'superseded by a later change'"
+            " WHERE state = 'claimed' AND claimed_at < (now() AT TIME ZONE 'UTC') - %s",
+            (CLAIM_TIMEOUT,),
+        )
+        if released:
+            _logger.warning("linkedin outbox: %d stale claims released", released)
+        return released
+
+    @api.model
+    def finish(self, done_ids, failed=None):
+        """Mark claimed rows done, and failed rows with their message."""
+        if done_ids:
+            self.env.cr.execute(
+                "UPDATE linkedin_outbox SET state = 'done', error_message = NULL,"
+                " write_date = now() AT TIME ZONE 'UTC' WHERE id IN %s",
+                (tuple(done_ids),),
+            )
+        if failed:
+            execute_values(
+                self.env.cr,
+                "UPDATE linkedin_outbox o SET state = 'failed', error_message = v.msg,"
+                " write_date = now() AT TIME ZONE 'UTC'"
+                " FROM (VALUES %s) AS v(id, msg) WHERE o.id = v.id",
+                list(failed.items()),
+            )
+        self.invalidate_cache()
+
+    @api.model
+    def hold_until(self, rows, message, until):
+        """Return claimed rows to pending, due again at ``until`` (naive UTC)."""
+        if rows:
+            self.env.cr.execute(
+                "UPDATE linkedin_outbox SET state = 'pending', claimed_by = NULL,"
+                " attempts = GREATEST(attempts - 1, 0), error_message = %s,"
+                " next_attempt_at = %s WHERE id IN %s",
+                (message, until, tuple(row["id"] for row in rows)),
+            )
+
+    @api.model
+    def retry_later(self, rows, message, delay_seconds):
+        """Return claimed rows to pending after ``delay_seconds``, or fail them.
+
+        A row that reached MAX_ATTEMPTS is failed with ``message``.
+        """
+        retry = [row["id"] for row in rows if row["attempts"] < MAX_ATTEMPTS]
+        give_up = {
+            row["id"]: message for row in rows if row["attempts"] >= MAX_ATTEMPTS
+        }
+        if retry:
+            self.env.cr.execute(
+                "UPDATE linkedin_outbox SET state = 'pending', claimed_by = NULL,"
+                " error_message = %s, next_attempt_at ="
+                " (now() AT TIME ZONE 'UTC') + make_interval(secs => %s)"
+                " WHERE id IN %s",
+                (message, delay_seconds, tuple(retry)),
+            )
+        self.finish([], give_up)
+
+    @api.model
+    def counts(self, backend):
+        """Return ``{entity_type: {state: count}}`` of the outbox of a backend."""
+        self.env.cr.execute(
+            "SELECT entity_type, state, count(*) FROM linkedin_outbox"
+            " WHERE backend_id = %s GROUP BY entity_type, state",
+            (backend.id,),
+        )
+        result = {}
+        for entity_type, state, count in self.env.cr.fetchall():
+            result.setdefault(entity_type, {})[state] = count
+        return result
