@@ -80,6 +80,7 @@ def command_configure(env, args):
         "client_secret": CLIENT_SECRET,
         "organization_urn": ORGANIZATION_URN,
         "contract_urn": CONTRACT_URN,
+        "pace_requests": not args.no_pacing,
     }
     backend = Backend.search([("company_id", "=", company.id)])
     if backend:
@@ -233,6 +234,13 @@ def main(argv=None):
     for name in ("configure", "sync"):
         sub = commands.add_parser(name)
         sub.add_argument("--sandbox-url", required=True)
+        if name == "configure":
+            sub.add_argument(
+                "--no-pacing",
+                action="store_true",
+                help="send as fast as the sandbox answers (for benchmarks "
+                "against a sandbox without rate limits)",
+            )
     args = parser.parse_args(argv)
 
     odoo_env.init(args.config)

@@ -134,6 +134,13 @@ class LinkedInBackend(models.Model):
         copy=False,
         help="Records per entity type found in Odoo when the last sync started.",
     )
+    pace_requests = fields.Boolean(
+        "Pace requests",
+        default=True,
+        help="Send no more records a minute to each resource than LinkedIn "
+        "documents (10,000 for the sync resources), so a normal run never "
+        "meets a 429. Switch off only against a test server without limits.",
+    )
     sync_enabled = fields.Boolean(
         "Continuous sync",
         default=True,

@@ -9,6 +9,7 @@ from odoo import fields, models
 from odoo.tools import html2plaintext
 
 from ..linkedin import entities, errors
+from ..linkedin.pacing import Pacer
 from ..linkedin.restli import body_key
 from .linkedin_binding import ENTITY_TYPES, LABEL_OF, RESOURCE_OF
 
@@ -87,6 +88,7 @@ class _Run:
         self.bindings = env["linkedin.binding"].sudo()
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
+        self.pacer = Pacer()
         #: Consecutive 429 answers per resource, reset by a success.
         self.rate_limited = {}
         #: Filter of the extraction in progress (see ``_extract``).
@@ -510,6 +512,7 @@ class _Run:
                 lambda: self.client.batch_upsert(
                     resource, [(key, entity) for _row, key, entity in pairs]
                 ),
+                count=len(pairs),
             )
         except errors.LinkedInError as exc:
             if not _is_entity_fault(exc):
@@ -539,7 +542,7 @@ class _Run:
                 )
         return results
 
-    def _with_retry(self, resource, call, *args):
+    def _with_retry(self, resource, call, *args, count=1):
         """Run ``call(*args)``, retrying transient failures with back-off.
 
         A 429 is retried after an exponential back-off with jitter; the fifth
@@ -550,6 +553,7 @@ class _Run:
         attempt = 0
         while True:
             attempt += 1
+            self.pacer.wait(resource, count, self._records_per_minute(resource))
             try:
                 result = call(*args)
                 self.rate_limited[resource] = 0
@@ -609,6 +613,7 @@ class _Run:
                     self.client.batch_delete,
                     resource,
                     [key for _id, key in batch],
+                    count=len(batch),
                 )
                 deleted = []
                 for binding_id, key in batch:
@@ -645,6 +650,12 @@ class _Run:
             )
             self.bindings.invalidate_cache()
 
+    def _records_per_minute(self, resource):
+        """Return the pacing limit of a resource, 0 when pacing is off."""
+        if not self.backend.pace_requests:
+            return 0
+        return self.client.resource(resource).records_per_minute
+
     def _send_jobs(self, rows):
         pending = {}
         for start in range(0, len(rows), BATCH_SIZE):
@@ -656,6 +667,7 @@ class _Run:
                 "simpleJobPostings",
                 self.client.create_job_postings,
                 elements,
+                count=len(elements),
             )
             failed = []
             for row, created in zip(batch, outcome):
@@ -677,6 +689,7 @@ class _Run:
                     "simpleJobPostingTasks",
                     self.client.get_job_tasks,
                     chunk,
+                    count=len(chunk),
                 )
                 done = []
                 for task_id in chunk:

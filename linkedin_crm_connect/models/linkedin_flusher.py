@@ -143,18 +143,23 @@ class _Flush(_Run):
             self.stats["failed"] += len(rows)
             return
         if code == "job":
-            elements = [row["remote_key"] for row in rows if row["remote_key"]]
+            keyed = [row for row in rows if row["remote_key"]]
+            elements = [row["remote_key"] for row in keyed]
             outcome = (
                 self._with_retry(
-                    "simpleJobPostings", self.client.create_job_postings, elements
+                    "simpleJobPostings",
+                    self.client.create_job_postings,
+                    elements,
+                    count=len(elements),
                 )
                 if elements
                 else []
             )
-            done = [row["id"] for row, created in zip(rows, outcome) if created.ok]
+            done = [row["id"] for row, created in zip(keyed, outcome) if created.ok]
+            done += [row["id"] for row in rows if not row["remote_key"]]
             failed = {
                 row["id"]: created.message or "closing the job failed"
-                for row, created in zip(rows, outcome)
+                for row, created in zip(keyed, outcome)
                 if not created.ok
             }
             self._book_deletes(code, rows, done, failed)
@@ -167,6 +172,7 @@ class _Flush(_Run):
             self.client.batch_delete,
             resource,
             [row["remote_key"] for row in keyed],
+            count=len(keyed),
         )
         done, failed = [], {}
         for row in keyed:

@@ -1,0 +1,56 @@
+"""Pace requests under LinkedIn's documented records-per-minute limits.
+
+LinkedIn documents, per resource, how many records a minute an application
+may send (10,000 for the CRM Connect sync resources). Sending no faster
+than that means a normal run never meets a 429, which is cheaper than
+backing off after one.
+"""
+
+import collections
+import time
+
+WINDOW_SECONDS = 60.0
+
+
+class Pacer:
+    """A sliding one-minute window of records sent, per resource.
+
+    ``wait`` blocks until ``count`` more records fit under the limit. A
+    single request larger than the limit is let through once the window is
+    empty, so the pacer never blocks forever.
+
+    NOTE: the window is per process. Two Odoo workers flushing the same
+    backend at once each pace to the full limit, so together they may send
+    up to twice the limit.
+    """
+
+    def __init__(self, clock=time.monotonic, sleep=time.sleep):
+        self._clock = clock
+        self._sleep = sleep
+        self._sent = collections.defaultdict(collections.deque)
+
+    def _used(self, resource, now):
+        window = self._sent[resource]
+        while window and window[0][0] <= now - WINDOW_SECONDS:
+            window.popleft()
+        return sum(count for _at, count in window)
+
+    def wait(self, resource, count, limit):
+        """Wait until ``count`` records fit under ``limit`` a minute; 0 is no limit.
+
+        Returns the seconds spent waiting.
+        """
+        if not limit or count <= 0:
+            return 0.0
+        waited = 0.0
+        while True:
+            now = self._clock()
+            used = self._used(resource, now)
+            window = self._sent[resource]
+            if used + count <= limit or not window:
+                break
+            delay = max(window[0][0] + WINDOW_SECONDS - now, 0.01)
+            self._sleep(delay)
+            waited += delay
+        self._sent[resource].append((self._clock(), count))
+        return waited

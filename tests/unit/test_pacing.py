@@ -1,0 +1,63 @@
+from linkedin.pacing import Pacer
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_under_limit_no_wait():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    for _ in range(10):
+        assert pacer.wait("atsCandidates", 100, 1000) == 0.0
+    assert clock.sleeps == []
+
+
+def test_over_limit_waits_for_window():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    for _ in range(10):
+        pacer.wait("atsCandidates", 100, 1000)
+        clock.now += 1
+    waited = pacer.wait("atsCandidates", 100, 1000)
+    assert waited == 50.0
+    assert clock.now == 1060.0
+
+
+def test_resources_paced_separately():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    pacer.wait("atsCandidates", 1000, 1000)
+    assert pacer.wait("tcrmInteractions", 1000, 1000) == 0.0
+
+
+def test_zero_limit_disables_pacing():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    for _ in range(100):
+        pacer.wait("atsCandidates", 100, 0)
+    assert clock.sleeps == []
+
+
+def test_oversized_request_passes_when_idle():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    assert pacer.wait("atsCandidates", 5000, 1000) == 0.0
+    assert pacer.wait("atsCandidates", 1, 1000) == 60.0
+
+
+def test_rate_stays_under_limit():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    for _ in range(100):
+        pacer.wait("tcrmPipelines", 100, 1000)
+    assert clock.now - 1000.0 >= 9 * 60
