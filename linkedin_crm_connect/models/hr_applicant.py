@@ -64,6 +64,15 @@ class HrApplicant(models.Model):
             applicant.linkedin_sync_state = state
             applicant.linkedin_sync_error = "\n".join(errors) or False
 
+    @api.multi
+    def action_linkedin_resync(self):
+        """Queue this applicant's candidate and candidate pipeline again."""
+        capture = self.env["linkedin.capture"]
+        capture.applicants_written(
+            self, ["partner_name", "job_id"], capture.applicant_snapshot(self)
+        )
+        return True
+
     @api.model
     def create(self, vals):
         applicant = super().create(vals)

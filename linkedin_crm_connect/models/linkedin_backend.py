@@ -424,6 +424,23 @@ class LinkedInBackend(models.Model):
             self.env["linkedin.flusher"].flush(backend, commit=True)
         return True
 
+    @api.multi
+    def action_retry_failed(self):
+        """Queue every failed record of the backends to be sent again."""
+        for backend in self:
+            failed = (
+                self.env["linkedin.binding"]
+                .sudo()
+                .search([("backend_id", "=", backend.id), ("state", "=", "failed")])
+            )
+            failed.action_resync()
+            _logger.info(
+                "linkedin backend %s: %d failed records queued again",
+                backend.id,
+                len(failed),
+            )
+        return True
+
     @api.model
     def _cron_flush(self):
         """Flush every connected backend; one backend's failure stops no other."""

@@ -2,7 +2,7 @@ import html
 import json
 import logging
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from psycopg2.extras import execute_values
 
 _logger = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ class LinkedInBinding(models.Model):
     error_status = fields.Integer("HTTP status")
     error_message = fields.Text("Error")
     synced_at = fields.Datetime("Last synced")
+    notified_error = fields.Text(
+        "Error notified", help="The error last reported to the responsible user."
+    )
     attempts = fields.Integer(default=0)
 
     _sql_constraints = [
@@ -139,6 +142,77 @@ class LinkedInBinding(models.Model):
             page_size=500,
         )
         self.invalidate_cache()
+        failed_refs = [result["local_ref"] for result in results if not result["ok"]]
+        if failed_refs and entity_type in ("candidate", "candidate_pipeline"):
+            self._notify_failures(backend, entity_type, failed_refs)
+
+    def _notify_failures(self, backend, entity_type, refs):
+        """Tell each applicant's responsible user why it failed, once per cause.
+
+        The note goes on the applicant (the most recent one of a candidate)
+        and is not repeated while the error message stays the same. A record
+        not sent because its parent failed is not noted again: the parent's
+        note already gives the cause.
+        """
+        self.env.cr.execute(
+            "UPDATE linkedin_binding SET notified_error = error_message"
+            " WHERE backend_id = %s AND entity_type = %s AND local_ref IN %s"
+            " AND state = 'failed' AND error_message IS NOT NULL"
+            " AND error_message NOT LIKE 'Not sent:%%'"
+            " AND notified_error IS DISTINCT FROM error_message"
+            " RETURNING res_id, error_message",
+            (backend.id, entity_type, tuple(refs)),
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        if entity_type == "candidate":
+            self.env.cr.execute(
+                "SELECT DISTINCT ON (linkedin_candidate_id) linkedin_candidate_id, id"
+                " FROM hr_applicant WHERE linkedin_candidate_id IN %s"
+                " ORDER BY linkedin_candidate_id, id DESC",
+                (tuple(res_id for res_id, _message in rows),),
+            )
+            applicant_of = dict(self.env.cr.fetchall())
+        else:
+            applicant_of = {res_id: res_id for res_id, _message in rows}
+        applicants = (
+            self.env["hr.applicant"]
+            .sudo()
+            .with_context(active_test=False, mail_notrack=True)
+        )
+        for res_id, message in rows:
+            applicant = applicants.browse(applicant_of.get(res_id)).exists()
+            if not applicant:
+                continue
+            partners = applicant.user_id.partner_id.ids
+            applicant.message_post(
+                body=_("<p>LinkedIn did not accept this applicant: %s</p>")
+                % html.escape(message),
+                subtype="mail.mt_note",
+                partner_ids=partners,
+            )
+        self.invalidate_cache()
+
+    @api.multi
+    def action_resync(self):
+        """Queue the selected records to be sent again at the next flush."""
+        changes = [
+            {
+                "backend_id": binding.backend_id.id,
+                "entity_type": binding.entity_type,
+                "local_ref": binding.local_ref,
+                "operation": "upsert",
+                "res_model": binding.res_model,
+                "res_id": binding.res_id,
+                "candidate_ref": binding.candidate_ref,
+                "job_ref": binding.job_ref,
+            }
+            for binding in self
+            if binding.state not in ("to_delete", "deleted")
+        ]
+        self.env["linkedin.outbox"].sudo().queue(changes)
+        return True
 
     @api.model
     def refs_in_state(self, backend, entity_type, states):

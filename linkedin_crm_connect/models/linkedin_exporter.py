@@ -276,8 +276,12 @@ class _Run:
             dict(self._filter("c.id")[1], company=self.company.id),
         )
         for row in rows:
-            row["email"] = row["email_normalized"] or entities.clean_email(
-                row["raw_email"] or ""
+            # The latest applicant's email is sent, so a changed email
+            # reaches LinkedIn; email_normalized only groups applicants.
+            row["email"] = (
+                entities.clean_email(row["raw_email"] or "")
+                or row["email_normalized"]
+                or ""
             )
             row["phones"] = sorted({phone for phone in row["phones"] if phone})
             row.update(

@@ -63,6 +63,40 @@ class LinkedInRequestLog(models.Model):
             }
         )
 
+    @api.model
+    def _cron_trim(self, days=None):
+        """Delete log entries and sent outbox rows older than the retention.
+
+        The retention in days is the system parameter
+        ``linkedin_crm_connect.log_retention_days`` (default 30). Failed
+        outbox rows are kept: they show what never reached LinkedIn.
+        """
+        if days is None:
+            days = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("linkedin_crm_connect.log_retention_days", 30)
+            )
+        self.env.cr.execute(
+            "DELETE FROM linkedin_request_log"
+            " WHERE create_date < (now() AT TIME ZONE 'UTC') - make_interval(days => %s)",
+            (days,),
+        )
+        logs = self.env.cr.rowcount
+        self.env.cr.execute(
+            "DELETE FROM linkedin_outbox WHERE state = 'done'"
+            " AND write_date < (now() AT TIME ZONE 'UTC') - make_interval(days => %s)",
+            (days,),
+        )
+        _logger.info(
+            "linkedin: trimmed %d log entries and %d sent outbox rows older than"
+            " %d days",
+            logs,
+            self.env.cr.rowcount,
+            days,
+        )
+        return logs
+
 
 def _format_headers(headers):
     if not headers:
