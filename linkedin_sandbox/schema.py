@@ -394,6 +394,32 @@ TCRM_INTERACTIONS = ResourceSpec(
     ),
 )
 
+# LinkedIn publishes no page for the candidate pipeline stage history; this
+# is the add-on's pick (path, key, fields), checked as strictly as the rest.
+TCRM_CANDIDATE_PIPELINE_STAGES = ResourceSpec(
+    name="tcrmCandidatePipelineStages",
+    path="/v2/tcrmCandidatePipelineStages",
+    key_fields=(
+        "tcrmCandidateId",
+        "tcrmPipelineId",
+        "tcrmStageTransitionId",
+        "integrationContext",
+        "dataProvider",
+    ),
+    fields={
+        "tcrmStageId": text,
+        "previousStageId": text,
+        "enteredAt": timestamp,
+    },
+    required=("tcrmStageId", "enteredAt"),
+    parents=(
+        ParentReference(
+            "tcrmCandidatePipelines",
+            {"tcrmCandidateId": "tcrmCandidateId", "tcrmPipelineId": "tcrmPipelineId"},
+        ),
+    ),
+)
+
 SYNC_RESOURCES: dict[str, ResourceSpec] = {
     spec.name: spec
     for spec in (
@@ -401,6 +427,7 @@ SYNC_RESOURCES: dict[str, ResourceSpec] = {
         TCRM_PIPELINES,
         TCRM_PIPELINE_STAGES,
         TCRM_CANDIDATE_PIPELINES,
+        TCRM_CANDIDATE_PIPELINE_STAGES,
         TCRM_INTERACTIONS,
     )
 }

@@ -211,6 +211,21 @@ def candidate_pipeline_entity(application):
     return entity
 
 
+def stage_history_entity(change):
+    """Map one stage change of an application to its stage history entity.
+
+    ``change`` has ``stage_to_id``, ``stage_from_id`` (None for the first
+    stage) and ``changed_at``.
+    """
+    entity = {
+        "tcrmStageId": str(change["stage_to_id"]),
+        "enteredAt": to_epoch_ms(change["changed_at"]),
+    }
+    if change.get("stage_from_id"):
+        entity["previousStageId"] = str(change["stage_from_id"])
+    return entity
+
+
 def interaction_entity(message):
     """Map a note or email on an application to a ``tcrmInteractions`` entity.
 

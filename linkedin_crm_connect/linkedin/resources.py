@@ -111,6 +111,20 @@ RESOURCES = MappingProxyType(
             "rest",
             ("tcrmInteractionId", "integrationContext", "dataProvider"),
         ),
+        # NOTE: LinkedIn names a "Candidate Pipeline Stage API" in its
+        # certification but publishes no page for it; path, key and fields
+        # are picks (see PICKS) awaiting LinkedIn's confirmation.
+        "tcrmCandidatePipelineStages": _tcrm_resource(
+            "tcrmCandidatePipelineStages",
+            "v2",
+            (
+                "tcrmCandidateId",
+                "tcrmPipelineId",
+                "tcrmStageTransitionId",
+                "integrationContext",
+                "dataProvider",
+            ),
+        ),
         "simpleJobPostings": Resource(
             name="simpleJobPostings",
             path="simpleJobPostings",
@@ -395,5 +409,15 @@ PICKS = (
         subject="Daily rate limit detection",
         value='a 429 whose message contains "DAY limit"',
         alternatives=("another message or a header marking the daily limit",),
+    ),
+    Pick(
+        subject="candidate pipeline stage history resource",
+        value="/v2/tcrmCandidatePipelineStages keyed by tcrmCandidateId, "
+        "tcrmPipelineId, tcrmStageTransitionId, integrationContext and "
+        "dataProvider, with tcrmStageId, previousStageId and enteredAt (epoch ms)",
+        alternatives=(
+            "a versioned /rest/ resource added after 2025",
+            "a key of candidate, pipeline, stage and the time of the change",
+        ),
     ),
 )

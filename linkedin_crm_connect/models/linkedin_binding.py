@@ -14,6 +14,7 @@ ENTITY_TYPES = [
     ("stage", "Pipeline stages", "tcrmPipelineStages"),
     ("candidate", "Candidates", "atsCandidates"),
     ("candidate_pipeline", "Candidate pipelines", "tcrmCandidatePipelines"),
+    ("stage_history", "Stage history", "tcrmCandidatePipelineStages"),
     ("interaction", "Interactions", "tcrmInteractions"),
     ("resume", "Resumes", "hireMediaUrl"),
 ]

@@ -66,7 +66,53 @@ class LinkedInCapture(models.AbstractModel):
         return change
 
     def _queue(self, changes):
+        """Queue changes, adding the stage history deletes of deleted pipelines.
+
+        A candidate pipeline's stage history goes with it; PostgreSQL may
+        remove the history rows by ON DELETE CASCADE, so their deletes are
+        queued here, while the rows still exist.
+        """
+        pairs = {
+            (change["candidate_ref"], change["job_ref"]): change["backend_id"]
+            for change in changes
+            if change["entity_type"] == "candidate_pipeline"
+            and change["operation"] == "delete"
+        }
+        if pairs:
+            backends = {b.id: b for b in self._backends().values()}
+            self.env.cr.execute(
+                "SELECT id, candidate_id, job_id FROM linkedin_stage_history"
+                " WHERE (candidate_id, job_id) IN %s",
+                (tuple(pairs),),
+            )
+            for history_id, candidate_id, job_id in self.env.cr.fetchall():
+                backend = backends.get(pairs[(candidate_id, job_id)])
+                if backend:
+                    changes.append(
+                        self._history_change(
+                            backend, history_id, candidate_id, job_id, "delete"
+                        )
+                    )
         self.env["linkedin.outbox"].sudo().queue(changes)
+
+    def _history_change(self, backend, history_id, candidate_id, job_id, operation):
+        extra = {
+            "res_model": "linkedin.stage.history",
+            "res_id": history_id,
+            "candidate_ref": candidate_id,
+            "job_ref": job_id,
+        }
+        if operation == "delete":
+            extra["remote_key"] = self._delete_key(
+                backend,
+                "tcrmCandidatePipelineStages",
+                tcrmCandidateId=entities.candidate_id(candidate_id),
+                tcrmPipelineId=job_id,
+                tcrmStageTransitionId=history_id,
+            )
+        return self._change(
+            backend, "stage_history", "history:%d" % history_id, operation, **extra
+        )
 
     # -- candidates and candidate pipelines -----------------------------------
 
@@ -204,9 +250,18 @@ class LinkedInCapture(models.AbstractModel):
                 history.append(
                     (applicant_id, candidate_id, job_id, old_stage, stage_id)
                 )
-        self._queue(changes)
         if history:
-            self.env["linkedin.stage.history"].sudo().record(history)
+            company_of = {row[0]: row[1][3] for row in after.items()}
+            written = self.env["linkedin.stage.history"].sudo().record(history)
+            for (history_id, candidate_id, job_id), change in zip(written, history):
+                backend = backends.get(company_of[change[0]])
+                if backend:
+                    changes.append(
+                        self._history_change(
+                            backend, history_id, candidate_id, job_id, "upsert"
+                        )
+                    )
+        self._queue(changes)
 
     @api.model
     def applicants_deleted(self, before):
@@ -243,14 +298,27 @@ class LinkedInCapture(models.AbstractModel):
             else:
                 changes.append(self._candidate_change(backend, candidate_id, "delete"))
                 dead_candidates.add(candidate_id)
+        candidate_of = {
+            applicant_id: (row[0], row[3]) for applicant_id, row in before.items()
+        }
+        self.env.cr.execute(
+            "SELECT id, applicant_id, candidate_id, job_id FROM linkedin_stage_history"
+            " WHERE applicant_id IN %s",
+            (tuple(gone),),
+        )
+        for history_id, applicant_id, candidate_id, job_id in self.env.cr.fetchall():
+            backend = backends.get(before[applicant_id][3])
+            if backend:
+                changes.append(
+                    self._history_change(
+                        backend, history_id, candidate_id, job_id, "delete"
+                    )
+                )
         self.env.cr.execute(
             "SELECT id, res_id FROM ir_attachment WHERE res_model = 'hr.applicant'"
             " AND res_field IS NULL AND res_id IN %s",
             (tuple(gone),),
         )
-        candidate_of = {
-            applicant_id: (row[0], row[3]) for applicant_id, row in before.items()
-        }
         for attachment_id, applicant_id in self.env.cr.fetchall():
             candidate_id, company_id = candidate_of[applicant_id]
             backend = backends.get(company_id)

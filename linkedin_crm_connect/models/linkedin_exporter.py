@@ -110,6 +110,7 @@ class _Run:
             }
         )
         self.env["linkedin.candidate"].assign_candidates(self.company)
+        self.env["linkedin.stage.history"].sudo().backfill(self.company)
         items = {code: self._extract(code) for code, _label, _res in ENTITY_TYPES}
         totals = {code: len(rows) for code, rows in items.items()}
         self.backend.write({"sync_totals_json": json.dumps(totals)})
@@ -326,6 +327,27 @@ class _Run:
             )
         return rows
 
+    def _extract_stage_history(self):
+        rows = self._query(
+            "SELECT h.id, h.candidate_id, h.job_id, h.stage_from_id, h.stage_to_id,"
+            " h.changed_at FROM linkedin_stage_history h"
+            " JOIN linkedin_candidate c ON c.id = h.candidate_id"
+            " JOIN hr_job j ON j.id = h.job_id AND j.company_id = c.company_id"
+            " WHERE c.company_id = %(company)s AND h.stage_to_id IS NOT NULL"
+            + self._filter("h.id")[0]
+            + " ORDER BY h.id",
+            dict(self._filter("h.id")[1], company=self.company.id),
+        )
+        for row in rows:
+            row.update(
+                local_ref="history:%d" % row["id"],
+                res_model="linkedin.stage.history",
+                res_id=row["id"],
+                candidate_ref=row["candidate_id"],
+                job_ref=row["job_id"],
+            )
+        return rows
+
     def _extract_interaction(self):
         rows = self._query(
             "SELECT m.id, m.body, m.message_type = 'email' AS is_email,"
@@ -423,6 +445,13 @@ class _Run:
             "interaction",
         ):
             parents.append(("pipeline", "job:%d" % row["job_ref"]))
+        if code == "stage_history":
+            parents.append(
+                (
+                    "candidate_pipeline",
+                    "candidate:%d:job:%d" % (row["candidate_ref"], row["job_ref"]),
+                )
+            )
         if code == "candidate_pipeline" and row.get("stage_id"):
             parents.append(
                 ("stage", "job:%d:stage:%d" % (row["job_ref"], row["stage_id"]))
@@ -439,7 +468,7 @@ class _Run:
 
     def _prepare(self, code, rows):
         """Split rows into ``(sendable, failed_results)`` for one batch."""
-        for parent_code in ("candidate", "pipeline", "stage"):
+        for parent_code in ("candidate", "pipeline", "stage", "candidate_pipeline"):
             known = parent_code in self.parent_failures
             if not known and _order(parent_code) < _order(code):
                 self.parent_failures[parent_code] = self._failed_parents(parent_code)
@@ -482,6 +511,15 @@ class _Run:
                 tcrmPipelineId=row["job_id"],
             )
             return key, entities.candidate_pipeline_entity(row)
+        if code == "stage_history":
+            key = entities.make_key(
+                self.client.resource("tcrmCandidatePipelineStages"),
+                ctx,
+                tcrmCandidateId=entities.candidate_id(row["candidate_id"]),
+                tcrmPipelineId=row["job_id"],
+                tcrmStageTransitionId=row["id"],
+            )
+            return key, entities.stage_history_entity(row)
         if code == "interaction":
             key = entities.make_key(
                 self.client.resource("tcrmInteractions"),
@@ -498,7 +536,7 @@ class _Run:
             pairs = [(row, *self._key_and_entity(code, row)) for row in sendable]
             results.extend(self._upsert_isolating(code, resource, pairs))
         self.bindings.record_results(self.backend, code, results)
-        if code in ("candidate", "pipeline", "stage"):
+        if code in ("candidate", "pipeline", "stage", "candidate_pipeline"):
             failures = self.parent_failures.setdefault(code, {})
             for result in results:
                 if not result["ok"]:
@@ -594,6 +632,7 @@ class _Run:
         """
         for code in (
             "interaction",
+            "stage_history",
             "candidate_pipeline",
             "candidate",
             "stage",

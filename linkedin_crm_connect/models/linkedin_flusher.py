@@ -17,12 +17,14 @@ UPSERT_ORDER = (
     "stage",
     "candidate",
     "candidate_pipeline",
+    "stage_history",
     "interaction",
     "resume",
 )
 DELETE_ORDER = (
     "interaction",
     "resume",
+    "stage_history",
     "candidate_pipeline",
     "candidate",
     "stage",

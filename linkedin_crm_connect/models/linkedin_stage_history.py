@@ -24,19 +24,67 @@ class LinkedInStageHistory(models.Model):
 
     @api.model
     def record(self, changes):
-        """Store ``(applicant, candidate, job, from stage, to stage)`` tuples."""
+        """Store ``(applicant, candidate, job, from stage, to stage)`` tuples.
+
+        Returns ``[(id, candidate id, job id)]`` of the rows written.
+        """
         rows = [
             (applicant_id, candidate_id, job_id, old_stage, new_stage, self.env.uid)
             for applicant_id, candidate_id, job_id, old_stage, new_stage in changes
         ]
-        execute_values(
+        return execute_values(
             self.env.cr,
             "INSERT INTO linkedin_stage_history (applicant_id, candidate_id, job_id,"
             " stage_from_id, stage_to_id, changed_at, create_uid, write_uid,"
             " create_date, write_date)"
             " SELECT v.a, v.c, v.j, v.f, v.t, now() AT TIME ZONE 'UTC', v.u, v.u,"
             " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
-            " FROM (VALUES %s) AS v(a, c, j, f, t, u)",
+            " FROM (VALUES %s) AS v(a, c, j, f, t, u)"
+            " RETURNING id, candidate_id, job_id",
             rows,
             template="(%s, %s, %s, %s::int, %s::int, %s)",
+            fetch=True,
         )
+
+    @api.model
+    def backfill(self, company):
+        """Create history rows from Odoo's own records for applicants without any.
+
+        Stage changes tracked on an applicant's messages become one row each;
+        an applicant with no tracked change gets one row for entering its
+        current stage, dated by Odoo's last stage update.
+        """
+        cr = self.env.cr
+        cr.execute(
+            "INSERT INTO linkedin_stage_history (applicant_id, candidate_id, job_id,"
+            " stage_from_id, stage_to_id, changed_at, create_date, write_date)"
+            " SELECT a.id, a.linkedin_candidate_id, a.job_id,"
+            " NULLIF(tv.old_value_integer, 0), NULLIF(tv.new_value_integer, 0),"
+            " m.date, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
+            " FROM hr_applicant a"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " JOIN mail_message m ON m.model = 'hr.applicant' AND m.res_id = a.id"
+            " JOIN mail_tracking_value tv ON tv.mail_message_id = m.id"
+            "   AND tv.field = 'stage_id'"
+            " JOIN hr_recruitment_stage s ON s.id = tv.new_value_integer"
+            " WHERE c.company_id = %(company)s AND a.job_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM linkedin_stage_history h"
+            "   WHERE h.applicant_id = a.id)",
+            {"company": company.id},
+        )
+        tracked = cr.rowcount
+        cr.execute(
+            "INSERT INTO linkedin_stage_history (applicant_id, candidate_id, job_id,"
+            " stage_from_id, stage_to_id, changed_at, create_date, write_date)"
+            " SELECT a.id, a.linkedin_candidate_id, a.job_id, NULL, a.stage_id,"
+            " COALESCE(a.date_last_stage_update, a.create_date),"
+            " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
+            " FROM hr_applicant a"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " WHERE c.company_id = %(company)s AND a.job_id IS NOT NULL"
+            " AND a.stage_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM linkedin_stage_history h"
+            "   WHERE h.applicant_id = a.id)",
+            {"company": company.id},
+        )
+        return tracked + cr.rowcount

@@ -364,3 +364,36 @@ class TestContinuousSync(SandboxCase):
             (str(applicant.linkedin_candidate_id.id),),
             self._held("atsCandidates", ["atsCandidateId"]),
         )
+
+    def test_stage_history_sent_and_deleted(self):
+        applicant = self._apply("Dana Ek", "dana@example.com")
+        self._flush()
+        first = self.env.ref("hr_recruitment.stage_job2")
+        second = self.env.ref("hr_recruitment.stage_job3")
+        applicant.stage_id = first
+        applicant.stage_id = second
+        self._flush()
+        cid = str(applicant.linkedin_candidate_id.id)
+        held = [
+            e
+            for e in self.held_entities("tcrmCandidatePipelineStages")
+            if e["key"]["tcrmCandidateId"] == cid
+        ]
+        self.assertEqual(
+            sorted(e["entity"]["tcrmStageId"] for e in held),
+            sorted([str(first.id), str(second.id)]),
+        )
+        moves = {e["entity"]["tcrmStageId"]: e["entity"] for e in held}
+        self.assertEqual(moves[str(second.id)]["previousStageId"], str(first.id))
+
+        applicant.unlink()
+        self._flush()
+        remaining = [
+            e
+            for e in self.held_entities("tcrmCandidatePipelineStages")
+            if e["key"]["tcrmCandidateId"] == cid
+        ]
+        self.assertEqual(remaining, [])
+        self.assertEqual(
+            self.held_counts()["orphans"]["tcrmCandidatePipelineStages"], 0
+        )

@@ -238,3 +238,16 @@ class TestHistoricalSync(SandboxCase):
         first = self.held_counts()
         self.backend.run_historical_sync()
         self.assertEqual(self.held_counts(), first)
+
+    def test_history_backfilled_from_demo(self):
+        self.backend.run_historical_sync()
+        History = self.env["linkedin.stage.history"]
+        applicants = self.env["hr.applicant"].search(
+            [("job_id", "!=", False), ("company_id", "=", self.company.id)]
+        )
+        with_history = History.search([("applicant_id", "in", applicants.ids)])
+        self.assertEqual(
+            set(with_history.mapped("applicant_id").ids), set(applicants.ids)
+        )
+        held = self.held_counts()["tcrmCandidatePipelineStages"]
+        self.assertEqual(held, len(with_history.filtered("stage_to_id")))

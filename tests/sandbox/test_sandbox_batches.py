@@ -682,6 +682,7 @@ def test_delete_does_not_cascade(seeded: SandboxClient) -> None:
     assert counts["orphans"] == {
         "tcrmPipelineStages": 1,
         "tcrmCandidatePipelines": 1,
+        "tcrmCandidatePipelineStages": 0,
         "tcrmInteractions": 1,
         "resumes": 0,
     }

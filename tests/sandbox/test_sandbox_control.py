@@ -26,6 +26,7 @@ COUNTED = (
     "tcrmPipelines",
     "tcrmPipelineStages",
     "tcrmCandidatePipelines",
+    "tcrmCandidatePipelineStages",
     "tcrmInteractions",
     "simpleJobPostings",
     "resumes",
@@ -40,6 +41,7 @@ def test_counts_name_every_resource(client: SandboxClient) -> None:
     assert counts["orphans"] == {
         "tcrmPipelineStages": 0,
         "tcrmCandidatePipelines": 0,
+        "tcrmCandidatePipelineStages": 0,
         "tcrmInteractions": 0,
         "resumes": 0,
     }

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
-
 from linkedin.auth import MemoryTokenStore, Token, TokenManager
 from linkedin.errors import AuthenticationError, LinkedInError, TransientError
 

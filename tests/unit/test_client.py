@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import requests
 import responses
-
 from linkedin.auth import MemoryTokenStore, TokenManager
 from linkedin.client import LinkedInClient
 from linkedin.errors import (

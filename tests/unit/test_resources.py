@@ -3,7 +3,6 @@
 import dataclasses
 
 import pytest
-
 from linkedin import resources
 from linkedin.resources import PICKS, RESOURCES, resolve, validate_overrides
 
@@ -12,6 +11,7 @@ EXPECTED_NAMES = {
     "tcrmPipelines",
     "tcrmPipelineStages",
     "tcrmCandidatePipelines",
+    "tcrmCandidatePipelineStages",
     "tcrmInteractions",
     "simpleJobPostings",
     "simpleJobPostingTasks",

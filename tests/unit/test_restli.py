@@ -4,7 +4,6 @@ import json
 
 import pytest
 import requests
-
 from linkedin.resources import RESOURCES
 from linkedin.restli import (
     CreateResult,
