@@ -36,6 +36,7 @@ ROWS = [
     ("pipeline stages (job x stage)", "tcrmPipelineStages", "stage"),
     ("candidates (persons)", "atsCandidates", "candidate"),
     ("candidate pipelines", "tcrmCandidatePipelines", "candidate_pipeline"),
+    ("stage history", "tcrmCandidatePipelineStages", "stage_history"),
     ("interactions", "tcrmInteractions", "interaction"),
     ("resumes", "resumes", "resume"),
 ]
@@ -108,6 +109,10 @@ def odoo_counts(env, company):
         " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
         " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
         " WHERE c.company_id = %(c)s) AS pairs",
+        "stage_history": "SELECT count(*) FROM linkedin_stage_history h"
+        " JOIN linkedin_candidate c ON c.id = h.candidate_id"
+        " JOIN hr_job j ON j.id = h.job_id AND j.company_id = c.company_id"
+        " WHERE c.company_id = %(c)s AND h.stage_to_id IS NOT NULL",
         "interaction": "SELECT count(*) FROM mail_message m"
         " JOIN hr_applicant a ON a.id = m.res_id AND m.model = 'hr.applicant'"
         " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
