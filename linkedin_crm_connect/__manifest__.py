@@ -31,6 +31,7 @@ through token introspection.
         "views/linkedin_outbox_views.xml",
         "views/linkedin_candidate_views.xml",
         "views/hr_applicant_views.xml",
+        "views/hr_job_views.xml",
         "views/hr_recruitment_stage_views.xml",
         "views/hr_recruitment_source_views.xml",
         "views/linkedin_menus.xml",

@@ -1,8 +1,45 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class HrJob(models.Model):
     _inherit = "hr.job"
+
+    linkedin_sync_state = fields.Selection(
+        [
+            ("none", "Not synced"),
+            ("pending", "Pending"),
+            ("done", "Synced"),
+            ("failed", "Failed"),
+            ("to_delete", "Delete pending"),
+            ("deleted", "Deleted"),
+        ],
+        "LinkedIn sync",
+        compute="_compute_linkedin_sync",
+    )
+    linkedin_sync_error = fields.Text(
+        "LinkedIn error", compute="_compute_linkedin_sync"
+    )
+
+    def _compute_linkedin_sync(self):
+        """Show the state of the job's pipeline and job posting on LinkedIn."""
+        bindings = self.env["linkedin.binding"].sudo()
+        severity = ["none", "done", "pending", "to_delete", "deleted", "failed"]
+        for job in self:
+            state, errors = "none", []
+            if job.id:
+                found = bindings.search(
+                    [
+                        ("entity_type", "in", ("job", "pipeline")),
+                        ("local_ref", "=", "job:%d" % job.id),
+                    ]
+                )
+                for binding in found:
+                    if severity.index(binding.state) > severity.index(state):
+                        state = binding.state
+                    if binding.state == "failed" and binding.error_message:
+                        errors.append(binding.error_message)
+            job.linkedin_sync_state = state
+            job.linkedin_sync_error = "\n".join(errors) or False
 
     @api.model
     def create(self, vals):

@@ -442,15 +442,25 @@ class LinkedInBackend(models.Model):
         return True
 
     @api.model
-    def _cron_flush(self):
-        """Flush every connected backend; one backend's failure stops no other."""
+    def _cron_flush(self, commit=True):
+        """Flush every connected backend; one backend's failure stops no other.
+
+        Each backend's progress is committed batch by batch, so a failing
+        backend loses nothing another backend sent. Tests pass
+        ``commit=False`` and get a savepoint per backend instead.
+        """
         for backend in self.search(
             [("state", "=", "connected"), ("sync_enabled", "=", True)]
         ):
             try:
-                self.env["linkedin.flusher"].flush(backend, commit=True)
+                if commit:
+                    self.env["linkedin.flusher"].flush(backend, commit=True)
+                else:
+                    with self.env.cr.savepoint():
+                        self.env["linkedin.flusher"].flush(backend, commit=False)
             except Exception:
-                self.env.cr.rollback()
+                if commit:
+                    self.env.cr.rollback()
                 _logger.exception("linkedin backend %s: flush failed", backend.id)
 
     def sync_totals(self):

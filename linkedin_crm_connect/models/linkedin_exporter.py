@@ -836,7 +836,7 @@ def _is_entity_fault(exc):
 
 
 def _abort_message(resource, exc):
-    return "Historical sync stopped on %s: %s" % (resource, exc)
+    return "Sync stopped on %s: %s" % (resource, exc)
 
 
 def _backoff(attempt):

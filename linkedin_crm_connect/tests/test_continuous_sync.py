@@ -352,7 +352,7 @@ class TestContinuousSync(SandboxCase):
     def test_disabled_sync_keeps_changes(self):
         self.backend.sync_enabled = False
         applicant = self._apply("Cy Ng", "cy@example.com")
-        self.env["linkedin.backend"]._cron_flush()
+        self.env["linkedin.backend"]._cron_flush(commit=False)
         self.assertTrue(
             self._pending(
                 "candidate", "candidate:%d" % applicant.linkedin_candidate_id.id
