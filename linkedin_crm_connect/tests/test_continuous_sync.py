@@ -397,3 +397,30 @@ class TestContinuousSync(SandboxCase):
         self.assertEqual(
             self.held_counts()["orphans"]["tcrmCandidatePipelineStages"], 0
         )
+
+    def test_note_waits_for_failed_candidate(self):
+        bad = self._apply("Jon Aas", "jon at example")
+        self._flush()
+        note = bad.message_post(
+            body="<p>Left a voicemail.</p>",
+            subtype="mail.mt_note",
+            message_type="comment",
+        )
+        # A valid candidate in the same flush sends a batch of candidates first.
+        self._apply("Kim Roe", "kim@example.com")
+        self._flush()
+        cid = str(bad.linkedin_candidate_id.id)
+        held = [
+            e
+            for e in self.held_entities("tcrmInteractions")
+            if e["entity"]["tcrmCandidateId"] == cid
+        ]
+        self.assertEqual(held, [])
+        row = self.Outbox.search(
+            [
+                ("entity_type", "=", "interaction"),
+                ("local_ref", "=", "message:%d" % note.id),
+            ]
+        )
+        self.assertEqual(row.state, "failed")
+        self.assertIn("Not sent", row.error_message)
