@@ -93,44 +93,6 @@ def command_configure(env, args):
     return 0 if backend.state == "connected" else 1
 
 
-def odoo_counts(env, company):
-    """Count what LinkedIn must hold, from Odoo's own tables."""
-    cr = env.cr
-    queries = {
-        "job": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
-        "pipeline": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
-        "stage": "SELECT count(*) FROM hr_job j JOIN hr_recruitment_stage s"
-        " ON s.job_id IS NULL OR s.job_id = j.id WHERE j.company_id = %(c)s",
-        "candidate": "SELECT count(DISTINCT a.linkedin_candidate_id)"
-        " FROM hr_applicant a JOIN linkedin_candidate c"
-        " ON c.id = a.linkedin_candidate_id WHERE c.company_id = %(c)s",
-        "candidate_pipeline": "SELECT count(*) FROM (SELECT DISTINCT"
-        " a.linkedin_candidate_id, a.job_id FROM hr_applicant a"
-        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
-        " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
-        " WHERE c.company_id = %(c)s) AS pairs",
-        "stage_history": "SELECT count(*) FROM linkedin_stage_history h"
-        " JOIN linkedin_candidate c ON c.id = h.candidate_id"
-        " JOIN hr_job j ON j.id = h.job_id AND j.company_id = c.company_id"
-        " WHERE c.company_id = %(c)s AND h.stage_to_id IS NOT NULL",
-        "interaction": "SELECT count(*) FROM mail_message m"
-        " JOIN hr_applicant a ON a.id = m.res_id AND m.model = 'hr.applicant'"
-        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
-        " WHERE c.company_id = %(c)s AND m.message_type IN ('comment', 'email')"
-        " AND COALESCE(m.body, '') <> ''",
-        "resume": "SELECT count(*) FROM ir_attachment att"
-        " JOIN hr_applicant a ON a.id = att.res_id"
-        " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
-        " WHERE att.res_model = 'hr.applicant' AND att.res_field IS NULL"
-        " AND c.company_id = %(c)s",
-    }
-    counts = {}
-    for code, sql in queries.items():
-        cr.execute(sql, {"c": company.id})
-        counts[code] = cr.fetchone()[0]
-    return counts
-
-
 def failure_reasons(env, backend, code, limit=3):
     """Return the most frequent failure messages of one entity type."""
     env.cr.execute(
@@ -181,7 +143,7 @@ def command_sync(env, args):
         params={"integrationContext": backend.organization_urn},
         timeout=(5, 30),
     ).json()
-    in_odoo = odoo_counts(env, company)
+    in_odoo = env["linkedin.binding"].odoo_counts(company)
     states = env["linkedin.binding"].counts(backend)
     return print_parity(env, backend, in_odoo, held, states)
 

@@ -261,27 +261,89 @@ class LinkedInBinding(models.Model):
         return result
 
     @api.model
+    def odoo_counts(self, company):
+        """Count, from Odoo's own tables, the records LinkedIn must hold.
+
+        The counts follow the mapping, not the sync's bookkeeping, so they
+        can be checked against what LinkedIn reports: pipeline stages count
+        job and stage pairs, candidates count persons.
+        """
+        cr = self.env.cr
+        queries = {
+            "job": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
+            "pipeline": "SELECT count(*) FROM hr_job WHERE company_id = %(c)s",
+            "stage": "SELECT count(*) FROM hr_job j JOIN hr_recruitment_stage s"
+            " ON s.job_id IS NULL OR s.job_id = j.id WHERE j.company_id = %(c)s",
+            "candidate": "SELECT count(DISTINCT a.linkedin_candidate_id)"
+            " FROM hr_applicant a JOIN linkedin_candidate c"
+            " ON c.id = a.linkedin_candidate_id WHERE c.company_id = %(c)s",
+            "candidate_pipeline": "SELECT count(*) FROM (SELECT DISTINCT"
+            " a.linkedin_candidate_id, a.job_id FROM hr_applicant a"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
+            " WHERE c.company_id = %(c)s) AS pairs",
+            "stage_history": "SELECT count(*) FROM linkedin_stage_history h"
+            " JOIN linkedin_candidate c ON c.id = h.candidate_id"
+            " JOIN hr_job j ON j.id = h.job_id AND j.company_id = c.company_id"
+            " WHERE c.company_id = %(c)s AND h.stage_to_id IS NOT NULL",
+            "interaction": "SELECT count(*) FROM mail_message m"
+            " JOIN hr_applicant a ON a.id = m.res_id AND m.model = 'hr.applicant'"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " WHERE c.company_id = %(c)s AND m.message_type IN ('comment', 'email')"
+            " AND COALESCE(m.body, '') <> ''",
+            "resume": "SELECT count(*) FROM ir_attachment att"
+            " JOIN hr_applicant a ON a.id = att.res_id"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " WHERE att.res_model = 'hr.applicant' AND att.res_field IS NULL"
+            " AND c.company_id = %(c)s",
+        }
+        counts = {}
+        for code, sql in queries.items():
+            cr.execute(sql, {"c": company.id})
+            counts[code] = cr.fetchone()[0]
+        return counts
+
+    @api.model
     def progress_table(self, backend):
-        """Render the per-entity sync counts of a backend as an HTML table."""
+        """Render the sync dashboard of a backend as an HTML table.
+
+        Per entity type: the records in Odoo, those LinkedIn confirmed, changes waiting in the outbox, failed
+        records (linked to their list) and whether the resource is held.
+        """
         if not backend.id:
             return ""
         counts = self.counts(backend)
-        total_of = backend.sync_totals()
+        outbox = self.env["linkedin.outbox"].sudo().counts(backend)
+        total_of = self.odoo_counts(backend.company_id)
+        holds = backend._holds()
         rows = []
-        for code, label, _resource in ENTITY_TYPES:
+        for code, label, resource in ENTITY_TYPES:
             states = counts.get(code, {})
             done = states.get("done", 0)
             failed = states.get("failed", 0)
+            waiting = outbox.get(code, {})
+            pending = waiting.get("pending", 0) + waiting.get("claimed", 0)
+            pending += states.get("to_delete", 0)
             total = total_of.get(code, done + failed)
+            hold = holds.get(resource)
             rows.append(
-                "<tr><td>%s</td><td class='text-right'>%d / %d</td>"
-                "<td class='text-right'>%d</td><td class='text-right'>%d</td></tr>"
-                % (html.escape(label), done, total, failed, states.get("to_delete", 0))
+                "<tr><td>%s</td><td class='text-right'>%d</td>"
+                "<td class='text-right'>%d</td><td class='text-right'>%d</td>"
+                "<td class='text-right%s'>%d</td><td>%s</td></tr>"
+                % (
+                    html.escape(label),
+                    total,
+                    done,
+                    pending,
+                    " text-danger" if failed else "",
+                    failed,
+                    "until %s UTC" % hold["until"] if hold else "",
+                )
             )
         return (
             "<table class='table table-condensed o_linkedin_progress'>"
-            "<thead><tr><th>Entity</th><th class='text-right'>Synced / in Odoo</th>"
-            "<th class='text-right'>Failed</th>"
-            "<th class='text-right'>Delete pending</th></tr></thead>"
-            "<tbody>%s</tbody></table>" % "".join(rows)
+            "<thead><tr><th>Entity</th><th class='text-right'>In Odoo</th>"
+            "<th class='text-right'>Confirmed by LinkedIn</th>"
+            "<th class='text-right'>Pending</th><th class='text-right'>Failed</th>"
+            "<th>Held</th></tr></thead><tbody>%s</tbody></table>" % "".join(rows)
         )

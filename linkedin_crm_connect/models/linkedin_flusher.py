@@ -209,6 +209,11 @@ class _Flush(_Run):
     def _flush_upserts(self, code, rows):
         wanted = {row["local_ref"]: row for row in rows}
         only = {_parse_ref(code, ref) for ref in wanted}
+        # Parents are checked against their bindings as they are now. Once a
+        # flush has sent a batch of parents, the cache of _Run lists only the
+        # failures of that batch, so children of parents that failed in an
+        # earlier flush would be sent and stored without their parent.
+        self.parent_failures = {}
         found = self._extract(code, only)
         if code == "pipeline":
             # Jobs and pipelines share their refs and their extraction.

@@ -75,6 +75,14 @@ class TestHistoricalSync(SandboxCase):
         self.assertGreaterEqual(expected["tcrmInteractions"], 2)
         self.assertGreater(expected["atsCandidates"], 5)
         self.assertEqual(self.backend.sync_state, "done")
+        self.backend.invalidate_cache()
+        dashboard = self.backend.progress_html
+        candidates = expected["atsCandidates"]
+        self.assertIn(
+            "<td>Candidates</td><td class='text-right'>%d</td>"
+            "<td class='text-right'>%d</td>" % (candidates, candidates),
+            dashboard,
+        )
         counts = self.env["linkedin.binding"].counts(self.backend)
         self.assertFalse(
             [code for code, states in counts.items() if states.get("failed")]
