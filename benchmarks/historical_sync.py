@@ -12,6 +12,8 @@ passed from step to step:
 ``measure`` runs the ORM in its own process, so that process's peak resident
 memory is the memory the sync needs on top of a loaded Odoo registry.
 ``report`` writes the figures between the markers of the page and prints them.
+It stores its options in the results file, so running it again on that file
+renders the same figures.
 """
 
 import argparse
@@ -256,8 +258,8 @@ def configure_backend(env, sandbox, sandbox_url):
 def start_fresh_context(env, backend, organization_id, keep_synced_resumes=False):
     """Point ``backend`` at a new integrationContext and forget what it sent.
 
-    With ``keep_synced_resumes`` the bindings of uploaded resumes stay, so
-    the exporter skips those resumes: it never uploads a resume twice.
+    With ``keep_synced_resumes`` the bindings of uploaded resumes stay, and
+    the exporter skips a resume whose binding is synced.
     """
     context = "urn:li:organization:%d" % organization_id
     backend.write({"organization_urn": context})
@@ -531,6 +533,11 @@ def summarize(results):
     }
 
 
+def number(value):
+    """Format a count with thousands separators: 20,009."""
+    return f"{value:,.0f}"
+
+
 def verdict(ok):
     return "pass" if ok else "**FAIL**"
 
@@ -549,14 +556,16 @@ def render(results, summary, setup_seconds):
 
     add(
         "Measured on %s UTC at commit %s by `benchmarks/historical_sync.sh"
-        " --applicants %d` (%d latency-free runs, medians quoted). Machine: %d cores (%s), %.0f GB"
+        " --applicants %d` (%s, medians quoted). Machine: %d cores (%s), %.0f GB"
         " of memory; Python %s, PostgreSQL %s, Odoo %s. The whole command took"
         " %.1f minutes."
         % (
             results["started_at"].replace("T", " ").split("+")[0],
             results.get("revision", "unknown"),
             setup["applicants"],
-            len(runs),
+            "1 latency-free run"
+            if len(runs) == 1
+            else "%d latency-free runs" % len(runs),
             machine["cores"],
             machine["cpu_model"] or "unknown CPU",
             machine["memory_bytes"] / 1e9,
@@ -567,16 +576,16 @@ def render(results, summary, setup_seconds):
         )
     )
     add("")
-    add("### Targets")
+    add("#### Targets")
     add("")
     add("| target | measured | limit | result |")
     add("|---|---:|---:|---|")
     add(
-        "| batched resources: records / sum of their sending seconds | %.0f records/s"
-        " | at least %d records/s | %s |"
+        "| batched resources: records / sum of their sending seconds | %s records/s"
+        " | at least %s records/s | %s |"
         % (
-            summary["batched_rate"],
-            TARGET_RECORDS_PER_SECOND,
+            number(summary["batched_rate"]),
+            number(TARGET_RECORDS_PER_SECOND),
             verdict(summary["batched_rate"] >= TARGET_RECORDS_PER_SECOND),
         )
     )
@@ -584,10 +593,10 @@ def render(results, summary, setup_seconds):
         entity = per_entity[code]
         limit = request_limit(entity["records"])
         add(
-            "| HTTP requests, %s (%d records) | %d | at most %.2f | %s |"
+            "| HTTP requests, %s (%s records) | %d | at most %.2f | %s |"
             % (
                 ENTITY_LABELS[code],
-                entity["records"],
+                number(entity["records"]),
                 entity["requests_max"],
                 limit,
                 verdict(entity["requests_max"] <= limit),
@@ -615,7 +624,7 @@ def render(results, summary, setup_seconds):
     )
     add("")
 
-    add("### Throughput per entity type, no latency")
+    add("#### Throughput per entity type, no latency")
     add("")
     add(
         "| entity type | records | synced | failed | held by sandbox | sending s"
@@ -625,36 +634,40 @@ def render(results, summary, setup_seconds):
     for code in ENTITY_ORDER:
         entity = per_entity[code]
         add(
-            "| %s | %d | %d | %d | %d | %.2f | %.0f | %d |"
+            "| %s | %s | %s | %s | %s | %.2f | %.0f | %s |"
             % (
                 ENTITY_LABELS[code],
-                entity["records"],
-                entity["done"],
-                entity["failed"],
-                entity["held"],
+                number(entity["records"]),
+                number(entity["done"]),
+                number(entity["failed"]),
+                number(entity["held"]),
                 entity["seconds"],
                 entity["rate"],
-                entity["requests_median"],
+                number(entity["requests_median"]),
             )
         )
     add(
-        "| **batched resources** | %d | | | | %.2f | **%.0f** | |"
+        "| **batched resources** | %s | | | | %.2f | **%.0f** | |"
         % (
-            summary["batched_records"],
+            number(summary["batched_records"]),
             summary["batched_seconds"],
             summary["batched_rate"],
         )
     )
     add(
-        "| **whole sync (wall time)** | %d | | | | %.2f | %.0f | |"
-        % (summary["all_records"], summary["wall_seconds"], summary["overall_rate"])
+        "| **whole sync (wall time)** | %s | | | | %.2f | %.0f | |"
+        % (
+            number(summary["all_records"]),
+            summary["wall_seconds"],
+            summary["overall_rate"],
+        )
     )
     add("")
     add(
         "Whole sync: all records, jobs and resumes included, divided by the wall"
         " time of `run_historical_sync(commit=True)`, which also covers candidate"
         " assignment and extraction. Batched records over that wall time: %.0f"
-        " records/s. Jobs count BATCH_CREATE and task polls; resumes count"
+        " records/s. Jobs count BATCH_CREATE and task polls, and resumes count"
         " `hireMediaUrl` and the upload. Wall time per run: %s s."
         % (
             summary["overall_batched_rate"],
@@ -663,22 +676,34 @@ def render(results, summary, setup_seconds):
     )
     add("")
 
-    add("### Memory")
+    add("#### Memory")
     add("")
     add("| figure | value |")
     add("|---|---:|")
     add("| peak resident memory of the process (ru_maxrss) | %.0f MB |" % peak_mb)
     add(
-        "| resident memory before the first sync | %.0f MB |"
-        % (runs[0]["rss_before_bytes"] / MB)
+        "| resident memory before each sync | %s MB |"
+        % ", ".join("%.0f" % (run["rss_before_bytes"] / MB) for run in runs)
+    )
+    add(
+        "| peak resident memory during each sync (psutil) | %s MB |"
+        % ", ".join("%.0f" % (run["rss_peak_bytes"] / MB) for run in runs)
     )
     add(
         "| growth during one sync, median (largest) | %.0f MB (%.0f MB) |"
         % (summary["growth_median"] / MB, summary["growth_max"] / MB)
     )
     add("")
+    add(
+        "Growth is the peak during a sync minus the value just before it. Memory"
+        " that the process keeps after a sync raises the next sync's starting"
+        " value, so the first sync shows the largest growth."
+    )
+    add("")
 
-    add("### Batched vs. one record per request, %d ms latency" % latency["latency_ms"])
+    add(
+        "#### Batched vs. one record per request, %d ms latency" % latency["latency_ms"]
+    )
     add("")
     add(
         "| entity type | records | batched ms/record | naive sample | naive"
@@ -691,34 +716,34 @@ def render(results, summary, setup_seconds):
         sample = naive[code]
         naive_ms = 1000 * sample["seconds"] / sample["records"]
         add(
-            "| %s | %d | %.2f | %d | %.1f | %.0f× |"
+            "| %s | %s | %.2f | %s | %.1f | %.0f× |"
             % (
                 ENTITY_LABELS[code],
-                records,
+                number(records),
                 batched_ms,
-                sample["records"],
+                number(sample["records"]),
                 naive_ms,
                 naive_ms / batched_ms if batched_ms else 0,
             )
         )
     add(
-        "| **batched resources** | %d | %.2f | %d | %.1f | **%.0f×** |"
+        "| **batched resources** | %s | %.2f | %s | %.1f | **%.0f×** |"
         % (
-            sum(latency_run["totals"][code] for code in BATCHED),
+            number(sum(latency_run["totals"][code] for code in BATCHED)),
             1000 * summary["batched_per_record"],
-            summary["naive_sample_records"],
+            number(summary["naive_sample_records"]),
             1000 * summary["naive_per_record"],
             summary["speedup"],
         )
     )
     add("")
     add(
-        "The naive figure is extrapolated from a sample of %d records (up to %d"
+        "The naive figure is extrapolated from a sample of %s records (up to %d"
         " per entity type): its time per record of each type, times that type's"
         " records, gives %.0f minutes for the whole data. The batched sync sent"
         " all of it in %.1f s of sending (%.1f s whole sync)."
         % (
-            summary["naive_sample_records"],
+            number(summary["naive_sample_records"]),
             latency["sample_size"],
             summary["naive_estimate_seconds"] / 60,
             summary["batched_latency_seconds"],
@@ -727,18 +752,18 @@ def render(results, summary, setup_seconds):
     )
     add("")
 
-    add("### Setup, not part of the targets")
+    add("#### Setup, not part of the targets")
     add("")
     add("| step | seconds |")
     add("|---|---:|")
     add(
-        "| generate %d applicants, %d persons, %d messages, %d resumes (datagen)"
+        "| generate %s applicants, %s persons, %s messages, %s resumes (datagen)"
         " | %.1f |"
         % (
-            setup["applicants"],
-            setup["persons"],
-            setup["messages"],
-            setup["resumes"],
+            number(setup["applicants"]),
+            number(setup["persons"]),
+            number(setup["messages"]),
+            number(setup["resumes"]),
             setup["generate_seconds"],
         )
     )
@@ -772,12 +797,19 @@ def command_report(args):
             "error: %s lacks %s; run the load and measure steps first"
             % (args.results, ", ".join(missing))
         )
+    # Options given now are stored, so a later report of the same results
+    # (without them) renders the same page.
+    recorded = results.setdefault("report_options", {})
+    for name in ("revision", "create_db_seconds", "install_seconds", "total_seconds"):
+        if getattr(args, name) is not None:
+            recorded[name] = getattr(args, name)
+    write_results(args.results, results)
+    results["revision"] = recorded.get("revision", "unknown")
     setup_seconds = {
-        "create_db": args.create_db_seconds,
-        "install": args.install_seconds,
-        "total": args.total_seconds,
+        "create_db": recorded.get("create_db_seconds", 0.0),
+        "install": recorded.get("install_seconds", 0.0),
+        "total": recorded.get("total_seconds", 0.0),
     }
-    results["revision"] = args.revision
     section = render(results, summarize(results), setup_seconds)
     if args.page:
         replace_section(args.page, section)
@@ -801,7 +833,7 @@ def main(argv=None):
         sub.add_argument("--config", required=True, help="Odoo configuration file")
         sub.add_argument("--database", required=True, help="Odoo database name")
         sub.add_argument("--logfile", help="file for Odoo's log (default stderr)")
-    load.add_argument("--count", type=int, default=20000, help="applicants")
+    load.add_argument("--count", type=int, default=20000, help="applicants to generate")
     load.add_argument("--seed", type=int, default=7, help="seed of tools/datagen.py")
     measure.add_argument("--sandbox-url", required=True)
     measure.add_argument(
@@ -822,10 +854,16 @@ def main(argv=None):
 
     report = commands.add_parser("report", help="write the figures to the page")
     report.add_argument("--page", help="Markdown page with the figures section")
-    report.add_argument("--revision", default="unknown", help="commit measured")
-    report.add_argument("--create-db-seconds", type=float, default=0.0)
-    report.add_argument("--install-seconds", type=float, default=0.0)
-    report.add_argument("--total-seconds", type=float, default=0.0)
+    report.add_argument("--revision", help="commit measured")
+    report.add_argument(
+        "--create-db-seconds", type=float, help="seconds to create the database"
+    )
+    report.add_argument(
+        "--install-seconds", type=float, help="seconds to install the add-on"
+    )
+    report.add_argument(
+        "--total-seconds", type=float, help="seconds of the whole command so far"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "report":
