@@ -61,7 +61,11 @@ def load(env, dataset, company, progress=None):
     """
     started = time.time()
     job_ids = _job_ids(env, dataset, company)
-    stage_ids = _by_name(env, "hr.recruitment.stage", datagen.ODOO_STAGES)
+    # Odoo 11's demo data has no "New" stage; it goes first when created.
+    stage_ids = _by_name(
+        env, "hr.recruitment.stage", datagen.ODOO_STAGES[:1], {"sequence": 0}
+    )
+    stage_ids.update(_by_name(env, "hr.recruitment.stage", datagen.ODOO_STAGES))
     source_ids = _by_name(
         env, "utm.source", {a.source_name for a in dataset.applications}
     )

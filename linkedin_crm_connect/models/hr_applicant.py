@@ -61,8 +61,11 @@ class HrApplicant(models.Model):
                         state = binding.state
                     if binding.state == "failed" and binding.error_message:
                         errors.append(binding.error_message)
+            # A record not sent because its candidate failed repeats the
+            # candidate's error; show the cause once.
+            causes = [error for error in errors if not error.startswith("Not sent:")]
             applicant.linkedin_sync_state = state
-            applicant.linkedin_sync_error = "\n".join(errors) or False
+            applicant.linkedin_sync_error = "\n".join(causes or errors) or False
 
     @api.multi
     def action_linkedin_resync(self):
