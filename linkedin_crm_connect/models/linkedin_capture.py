@@ -3,7 +3,6 @@ import logging
 from odoo import api, models
 
 from ..linkedin import entities, resources
-from ..linkedin.mapping import normalize_email
 
 _logger = logging.getLogger(__name__)
 
@@ -669,10 +668,3 @@ class LinkedInCapture(models.AbstractModel):
             if company_id in backends and candidate_id
         ]
         self._queue(changes)
-
-
-def normalized_applicant_email(applicant):
-    """Return the normalised email that groups an applicant with its candidate."""
-    return normalize_email(
-        entities.clean_email(applicant.email_from or applicant.partner_id.email or "")
-    )
