@@ -31,6 +31,21 @@ DELETE_ORDER = (
     "pipeline",
     "job",
 )
+#: Per parent entity type, the binding column naming the parent and the
+#: entity types whose records wait for it (see ``_queue_waiting_children``).
+#: Stages are missing because a binding does not store the stage of its
+#: candidate pipeline.
+CHILD_TYPES = {
+    "pipeline": (
+        "job_ref",
+        ("stage", "candidate_pipeline", "stage_history", "interaction"),
+    ),
+    "candidate": (
+        "candidate_ref",
+        ("candidate_pipeline", "stage_history", "interaction", "resume"),
+    ),
+    "candidate_pipeline": (("candidate_ref", "job_ref"), ("stage_history",)),
+}
 RESUME_DELETE_MESSAGE = (
     "LinkedIn documents no endpoint that deletes a resume; delete it in "
     "Recruiter by hand."
@@ -214,6 +229,7 @@ class _Flush(_Run):
         # failures of that batch, so children of parents that failed in an
         # earlier flush would be sent and stored without their parent.
         self.parent_failures = {}
+        unsynced = self._unsynced_refs(code, wanted)
         found = self._extract(code, only)
         if code == "pipeline":
             # Jobs and pipelines share their refs and their extraction.
@@ -240,3 +256,62 @@ class _Flush(_Run):
         self.outbox.finish(done, failed)
         self.stats["done"] += len(done)
         self.stats["failed"] += len(failed)
+
+        synced_now = [ref for ref in unsynced if states.get(ref, (None,))[0] == "done"]
+        self._queue_waiting_children(code, synced_now)
+
+    def _unsynced_refs(self, code, refs):
+        """Return the refs among ``refs`` whose binding exists and is not done."""
+        if code not in CHILD_TYPES or not refs:
+            return []
+        self.env.cr.execute(
+            "SELECT local_ref FROM linkedin_binding WHERE backend_id = %s"
+            " AND entity_type = %s AND local_ref IN %s AND state <> 'done'",
+            (self.backend.id, code, tuple(refs)),
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _queue_waiting_children(self, code, refs):
+        """Queue again the failed children of parents that have just synced.
+
+        A child sent while its parent was not synced failed with the parent's
+        reason. Nothing else queues it again, because fixing a candidate's
+        email changes the candidate and not its candidate pipelines or notes.
+        """
+        if not refs:
+            return
+        columns, child_types = CHILD_TYPES[code]
+        parents = tuple(_parse_ref(code, ref) for ref in refs)
+        if isinstance(columns, tuple):
+            condition = "(%s) IN %%s" % ", ".join(columns)
+        else:
+            condition = "%s IN %%s" % columns
+        self.env.cr.execute(
+            "SELECT entity_type, local_ref, res_model, res_id, candidate_ref, job_ref"
+            " FROM linkedin_binding WHERE backend_id = %s AND state = 'failed'"
+            " AND entity_type IN %s AND " + condition,
+            (self.backend.id, child_types, parents),
+        )
+        changes = [
+            {
+                "backend_id": self.backend.id,
+                "entity_type": entity_type,
+                "local_ref": local_ref,
+                "operation": "upsert",
+                "res_model": res_model,
+                "res_id": res_id,
+                "candidate_ref": candidate_ref,
+                "job_ref": job_ref,
+            }
+            for entity_type, local_ref, res_model, res_id, candidate_ref, job_ref in (
+                self.env.cr.fetchall()
+            )
+        ]
+        if changes:
+            _logger.info(
+                "linkedin backend %s: %d records queued again after their %s synced",
+                self.backend.id,
+                len(changes),
+                code,
+            )
+            self.outbox.queue(changes)

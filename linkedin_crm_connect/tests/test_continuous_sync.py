@@ -424,3 +424,32 @@ class TestContinuousSync(SandboxCase):
         )
         self.assertEqual(row.state, "failed")
         self.assertIn("Not sent", row.error_message)
+
+    def test_fixed_candidate_sends_children(self):
+        applicant = self._apply("Ines Vidal", "ines at example")
+        applicant.message_post(
+            body="<p>Asked for two references.</p>",
+            subtype="mail.mt_note",
+            message_type="comment",
+        )
+        self._flush()
+        cid = str(applicant.linkedin_candidate_id.id)
+        pair = (cid, str(self.job.id))
+        pipelines = self._held(
+            "tcrmCandidatePipelines", ["tcrmCandidateId", "tcrmPipelineId"]
+        )
+        self.assertNotIn(pair, pipelines)
+
+        applicant.email_from = "ines@example.com"
+        self._flush()
+        self.assertIn((cid,), self._held("atsCandidates", ["atsCandidateId"]))
+        pipelines = self._held(
+            "tcrmCandidatePipelines", ["tcrmCandidateId", "tcrmPipelineId"]
+        )
+        self.assertIn(pair, pipelines)
+        notes = [
+            e
+            for e in self.held_entities("tcrmInteractions")
+            if e["entity"]["tcrmCandidateId"] == cid
+        ]
+        self.assertEqual(len(notes), 1)
