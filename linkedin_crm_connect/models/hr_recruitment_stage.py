@@ -17,6 +17,29 @@ class HrRecruitmentStage(models.Model):
         "Category sent to LinkedIn", compute="_compute_linkedin_category"
     )
 
+    linkedin_sync_error = fields.Text(
+        "LinkedIn error", compute="_compute_linkedin_sync_error"
+    )
+
+    def _compute_linkedin_sync_error(self):
+        """Show why LinkedIn rejected this stage in any pipeline, if it did."""
+        bindings = self.env["linkedin.binding"].sudo()
+        for stage in self:
+            failed = bindings.search(
+                [
+                    ("entity_type", "=", "stage"),
+                    ("res_id", "=", stage.id),
+                    ("state", "=", "failed"),
+                ]
+            )
+            stage.linkedin_sync_error = (
+                "\n".join(
+                    "%s: %s" % (binding.local_ref, binding.error_message)
+                    for binding in failed
+                )
+                or False
+            )
+
     @api.depends("name", "linkedin_category_override")
     def _compute_linkedin_category(self):
         for stage in self:

@@ -230,8 +230,12 @@ class LinkedInBackend(models.Model):
             on_failure=self._log_failed_request,
         )
 
-    def _client(self, session=None):
-        """Return a LinkedIn client for this backend on its own HTTP session."""
+    def _client(self, session=None, on_failure=None):
+        """Return a LinkedIn client for this backend on its own HTTP session.
+
+        ``on_failure(record)`` replaces the default logging of failed
+        requests, for callers that add the records involved.
+        """
         self.ensure_one()
         session = session or requests.Session()
         return LinkedInClient(
@@ -241,11 +245,11 @@ class LinkedInBackend(models.Model):
             overrides=self.resource_setting_ids.as_overrides(),
             default_version=self.linkedin_version,
             timeout=(5, self.request_timeout),
-            on_failure=self._log_failed_request,
+            on_failure=on_failure or self._log_failed_request,
         )
 
-    def _log_failed_request(self, record):
-        self.env["linkedin.request.log"].record_failure(self, record)
+    def _log_failed_request(self, record, refs=None):
+        self.env["linkedin.request.log"].record_failure(self, record, refs=refs)
 
     @api.multi
     def action_test_connection(self):
@@ -336,6 +340,17 @@ class LinkedInBackend(models.Model):
         """Tell whether requests to ``resource`` wait for LinkedIn's daily reset."""
         self.ensure_one()
         return resource in self._holds()
+
+    def is_paused(self, resource):
+        """Tell whether an admin switched sending of ``resource`` off."""
+        self.ensure_one()
+        return bool(
+            self.resource_setting_ids.filtered(
+                lambda setting: (
+                    setting.resource == resource and not setting.sync_enabled
+                )
+            )
+        )
 
     def hold_resource(self, resource, until, reason):
         """Stop sending to ``resource`` until ``until`` (naive UTC datetime)."""

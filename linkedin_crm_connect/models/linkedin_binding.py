@@ -215,6 +215,21 @@ class LinkedInBinding(models.Model):
         self.env["linkedin.outbox"].sudo().queue(changes)
         return True
 
+    @api.multi
+    def action_show_requests(self):
+        """Open the logged failed requests that carried this record."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": "Failed requests of %s" % self.local_ref,
+            "res_model": "linkedin.request.log",
+            "view_mode": "tree,form",
+            "domain": [
+                ("backend_id", "=", self.backend_id.id),
+                ("record_refs", "like", "\n%s\n" % self.local_ref),
+            ],
+        }
+
     @api.model
     def refs_in_state(self, backend, entity_type, states):
         """Return the local refs of one entity type that are in ``states``."""

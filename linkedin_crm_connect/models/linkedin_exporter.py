@@ -84,7 +84,13 @@ class _Run:
         self.commit_enabled = commit
         self.company = backend.company_id
         self.context = backend.organization_urn
-        self.client = backend._client()
+        #: Local refs of the records in the request being sent, for the log.
+        self.current_refs = []
+        self.client = backend._client(
+            on_failure=lambda record: backend._log_failed_request(
+                record, refs=self.current_refs
+            )
+        )
         self.bindings = env["linkedin.binding"].sudo()
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
@@ -548,6 +554,7 @@ class _Run:
         A 4xx on the whole batch is usually caused by one entity; halving the
         batch until that entity is alone lets the others through.
         """
+        self.current_refs = [row["local_ref"] for row, _key, _entity in pairs]
         try:
             outcome = self._with_retry(
                 resource,
@@ -651,6 +658,9 @@ class _Run:
             definition = self.client.resource(resource)
             for start in range(0, len(queued), BATCH_SIZE):
                 batch = queued[start : start + BATCH_SIZE]
+                self.current_refs = [
+                    "binding %d" % binding_id for binding_id, _k in batch
+                ]
                 outcome = self._with_retry(
                     resource,
                     self.client.batch_delete,
@@ -775,6 +785,7 @@ class _Run:
         self.bindings.record_results(self.backend, "resume", batch)
 
     def _upload_resume(self, attachments, row):
+        self.current_refs = [row["local_ref"]]
         data = base64.b64decode(attachments.browse(row["id"]).datas or b"")
         key = entities.make_key(
             self.client.resource("atsCandidates"),

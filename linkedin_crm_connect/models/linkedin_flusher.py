@@ -117,6 +117,8 @@ class _Flush(_Run):
 
     def _drain(self, code, operation):
         resource = RESOURCE_OF[code]
+        if self.backend.is_paused(resource):
+            return
         while not self.backend.is_held(resource):
             rows = self.outbox.claim(self.backend, code, operation, BATCH_SIZE)
             self._commit()
@@ -155,6 +157,7 @@ class _Flush(_Run):
     # -- deletes ------------------------------------------------------------
 
     def _flush_deletes(self, code, rows):
+        self.current_refs = [row["local_ref"] for row in rows]
         if code == "resume":
             self.outbox.finish([], {row["id"]: RESUME_DELETE_MESSAGE for row in rows})
             self.stats["failed"] += len(rows)

@@ -27,25 +27,31 @@ class LinkedInRequestLog(models.Model):
     status = fields.Integer("HTTP status", readonly=True)
     duration_ms = fields.Integer("Duration (ms)", readonly=True)
     error = fields.Text(readonly=True)
+    record_refs = fields.Text(
+        "Records",
+        readonly=True,
+        help="The records the request carried, one per line, as in Sync states.",
+    )
     request_headers = fields.Text(readonly=True)
     request_body = fields.Text(readonly=True)
     response_headers = fields.Text(readonly=True)
     response_body = fields.Text(readonly=True)
 
     @api.model
-    def record_failure(self, backend, record):
+    def record_failure(self, backend, record, refs=None):
         """Store one failed request and log one line naming it.
 
         Runs in the caller's transaction: the row commits with the batch
         whose failure it explains.
         """
         _logger.warning(
-            "linkedin backend %s: %s %s failed with status %s: %s",
+            "linkedin backend %s: %s %s failed with status %s: %s (records %s)",
             backend.id,
             record.method,
             record.resource,
             record.status,
             record.error,
+            ", ".join((refs or ())[:5]) + (" ..." if len(refs or ()) > 5 else ""),
         )
         return self.sudo().create(
             {
@@ -56,6 +62,9 @@ class LinkedInRequestLog(models.Model):
                 "status": record.status or 0,
                 "duration_ms": int(record.duration_ms or 0),
                 "error": record.error,
+                # Each ref on its own line, between newlines, so a search for
+                # one ref matches it exactly.
+                "record_refs": "\n%s\n" % "\n".join(refs) if refs else False,
                 "request_headers": _format_headers(record.request_headers),
                 "request_body": record.request_body,
                 "response_headers": _format_headers(record.response_headers),

@@ -30,6 +30,12 @@ class LinkedInResourceSetting(models.Model):
         help="Empty keeps the add-on's default for this resource.",
     )
     path = fields.Char(help="Path under /v2/ or /rest/; empty keeps the default.")
+    sync_enabled = fields.Boolean(
+        "Send",
+        default=True,
+        help="Switch off to stop sending this resource; its changes are kept "
+        "in the outbox and sent when it is switched on again.",
+    )
     version = fields.Char(
         "LinkedIn-Version",
         help="YYYYMM sent to this resource on /rest/; empty uses the backend's.",

@@ -196,3 +196,60 @@ class TestOperations(SandboxCase):
         }
         entity = held[str(applicant.linkedin_candidate_id.id)]
         self.assertEqual(entity["emailAddresses"], ["xavi.puig@example.org"])
+
+    def test_failed_record_links_to_request(self):
+        applicant = self.Applicant.create(
+            {
+                "name": "Bad",
+                "partner_name": "Yusuf Bad",
+                "email_from": "yusuf@",
+                "job_id": self.job.id,
+            }
+        )
+        self._flush()
+        ref = "candidate:%d" % applicant.linkedin_candidate_id.id
+        binding = self.env["linkedin.binding"].search(
+            [("backend_id", "=", self.backend.id), ("local_ref", "=", ref)]
+        )
+        action = binding.action_show_requests()
+        logs = self.env["linkedin.request.log"].search(action["domain"])
+        self.assertEqual(len(logs), 1)
+        self.assertIn("\n%s\n" % ref, logs.record_refs)
+        self.assertEqual(logs.resource, "atsCandidates")
+
+    def test_paused_resource_keeps_changes(self):
+        setting = self.env["linkedin.resource.setting"].create(
+            {
+                "backend_id": self.backend.id,
+                "resource": "atsCandidates",
+                "sync_enabled": False,
+            }
+        )
+        applicant = self.Applicant.create(
+            {
+                "name": "Paused",
+                "partner_name": "Zara Paused",
+                "email_from": "zara@example.com",
+                "job_id": self.job.id,
+            }
+        )
+        note = applicant.message_post(
+            body="<p>Paused note.</p>", subtype="mail.mt_note", message_type="comment"
+        )
+        self._flush()
+        ref = "candidate:%d" % applicant.linkedin_candidate_id.id
+        pending = self.env["linkedin.outbox"].search(
+            [("local_ref", "=", ref), ("state", "=", "pending")]
+        )
+        self.assertEqual(len(pending), 1)
+        held = {
+            e["key"]["tcrmInteractionId"]
+            for e in self.held_entities("tcrmInteractions")
+        }
+        self.assertIn(str(note.id), held)
+        setting.sync_enabled = True
+        self._flush()
+        candidates = {
+            e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")
+        }
+        self.assertIn(str(applicant.linkedin_candidate_id.id), candidates)
