@@ -37,35 +37,21 @@ class HrApplicant(models.Model):
     def _compute_linkedin_sync(self):
         """Show the worst state of the applicant's candidate and candidate pipeline."""
         bindings = self.env["linkedin.binding"].sudo()
-        severity = ["none", "done", "pending", "to_delete", "deleted", "failed"]
         for applicant in self:
             candidate = applicant.linkedin_candidate_id
-            if not candidate:
-                applicant.linkedin_sync_state = "none"
-                applicant.linkedin_sync_error = False
-                continue
-            refs = [("candidate", "candidate:%d" % candidate.id)]
-            if applicant.job_id:
-                refs.append(
-                    (
-                        "candidate_pipeline",
-                        "candidate:%d:job:%d" % (candidate.id, applicant.job_id.id),
+            refs = []
+            if candidate:
+                refs.append(("candidate", "candidate:%d" % candidate.id))
+                if applicant.job_id:
+                    refs.append(
+                        (
+                            "candidate_pipeline",
+                            "candidate:%d:job:%d" % (candidate.id, applicant.job_id.id),
+                        )
                     )
-                )
-            state, errors = "none", []
-            for entity_type, ref in refs:
-                for binding in bindings.search(
-                    [("entity_type", "=", entity_type), ("local_ref", "=", ref)]
-                ):
-                    if severity.index(binding.state) > severity.index(state):
-                        state = binding.state
-                    if binding.state == "failed" and binding.error_message:
-                        errors.append(binding.error_message)
-            # A record not sent because its candidate failed repeats the
-            # candidate's error; show the cause once.
-            causes = [error for error in errors if not error.startswith("Not sent:")]
+            state, error = bindings.summarize(refs)
             applicant.linkedin_sync_state = state
-            applicant.linkedin_sync_error = "\n".join(causes or errors) or False
+            applicant.linkedin_sync_error = error
 
     @api.multi
     def action_linkedin_resync(self):

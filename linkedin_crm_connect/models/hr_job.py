@@ -23,23 +23,13 @@ class HrJob(models.Model):
     def _compute_linkedin_sync(self):
         """Show the state of the job's pipeline and job posting on LinkedIn."""
         bindings = self.env["linkedin.binding"].sudo()
-        severity = ["none", "done", "pending", "to_delete", "deleted", "failed"]
         for job in self:
-            state, errors = "none", []
+            refs = []
             if job.id:
-                found = bindings.search(
-                    [
-                        ("entity_type", "in", ("job", "pipeline")),
-                        ("local_ref", "=", "job:%d" % job.id),
-                    ]
-                )
-                for binding in found:
-                    if severity.index(binding.state) > severity.index(state):
-                        state = binding.state
-                    if binding.state == "failed" and binding.error_message:
-                        errors.append(binding.error_message)
+                refs = [("job", "job:%d" % job.id), ("pipeline", "job:%d" % job.id)]
+            state, error = bindings.summarize(refs)
             job.linkedin_sync_state = state
-            job.linkedin_sync_error = "\n".join(errors) or False
+            job.linkedin_sync_error = error
 
     @api.model
     def create(self, vals):

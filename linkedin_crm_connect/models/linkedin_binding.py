@@ -215,6 +215,28 @@ class LinkedInBinding(models.Model):
         self.env["linkedin.outbox"].sudo().queue(changes)
         return True
 
+    @api.model
+    def summarize(self, refs):
+        """Return ``(state, error)`` of the records ``[(entity type, ref)]``.
+
+        The state is the worst of their states (failed, then deleted, delete
+        pending, pending, synced), "none" when none was ever sent. The error
+        lists LinkedIn's messages, leaving out "Not sent" messages that only
+        repeat a parent's cause when a cause is present.
+        """
+        severity = ["none", "done", "pending", "to_delete", "deleted", "failed"]
+        state, errors = "none", []
+        for entity_type, ref in refs:
+            for binding in self.search(
+                [("entity_type", "=", entity_type), ("local_ref", "=", ref)]
+            ):
+                if severity.index(binding.state) > severity.index(state):
+                    state = binding.state
+                if binding.state == "failed" and binding.error_message:
+                    errors.append(binding.error_message)
+        causes = [error for error in errors if not error.startswith("Not sent:")]
+        return state, "\n".join(causes or errors) or False
+
     @api.multi
     def action_show_requests(self):
         """Open the logged failed requests that carried this record."""

@@ -601,40 +601,47 @@ class LinkedInCapture(models.AbstractModel):
             backend, "interaction", "message:%d" % message_id, operation, **extra
         )
 
-    def _applicant_owners(self, model_column, ids, extra_where=""):
-        """Return ``[(record id, candidate id, company id)]`` for applicant children."""
-        table, id_column, model_col = model_column
-        self.env.cr.execute(
-            "SELECT r.%s, a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id)"
-            " FROM %s r JOIN hr_applicant a ON a.id = r.res_id"
-            " LEFT JOIN hr_job j ON j.id = a.job_id"
-            " WHERE r.%s = 'hr.applicant' AND r.%s IN %%s%s"
-            % (id_column, table, model_col, id_column, extra_where),
-            (tuple(ids),),
-        )
-        return self.env.cr.fetchall()
+    def _queue_applicant_children(self, records, table, model_column, where, make):
+        """Queue one change per record attached to an applicant, by ``make``.
 
-    @api.model
-    def messages_changed(self, messages, operation="upsert"):
-        """Queue interactions for notes and emails on applicants."""
-        if not self._enabled() or not messages:
+        ``records`` are messages or attachments; ``table`` and
+        ``model_column`` name where they point at their applicant, ``where``
+        narrows them to what LinkedIn receives. ``make(backend, record id,
+        candidate id)`` builds the change.
+        """
+        if not self._enabled() or not records:
             return
         backends = self._backends()
         if not backends:
             return
-        owners = self._applicant_owners(
-            ("mail_message", "id", "model"),
-            messages.ids,
-            " AND r.message_type IN ('comment', 'email')",
+        self.env.cr.execute(
+            "SELECT r.id, a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id)"
+            " FROM %s r JOIN hr_applicant a ON a.id = r.res_id"
+            " LEFT JOIN hr_job j ON j.id = a.job_id"
+            " WHERE r.%s = 'hr.applicant' AND r.id IN %%s AND %s"
+            % (table, model_column, where),
+            (tuple(records.ids),),
         )
-        changes = [
-            self._interaction_change(
-                backends[company_id], message_id, candidate_id, operation
-            )
-            for message_id, candidate_id, company_id in owners
-            if company_id in backends and candidate_id
-        ]
-        self._queue(changes)
+        self._queue(
+            [
+                make(backends[company_id], record_id, candidate_id)
+                for record_id, candidate_id, company_id in self.env.cr.fetchall()
+                if company_id in backends and candidate_id
+            ]
+        )
+
+    @api.model
+    def messages_changed(self, messages, operation="upsert"):
+        """Queue interactions for notes and emails on applicants."""
+        self._queue_applicant_children(
+            messages,
+            "mail_message",
+            "model",
+            "r.message_type IN ('comment', 'email')",
+            lambda backend, message_id, candidate_id: self._interaction_change(
+                backend, message_id, candidate_id, operation
+            ),
+        )
 
     def _resume_change(self, backend, attachment_id, candidate_id, operation):
         return self._change(
@@ -650,21 +657,12 @@ class LinkedInCapture(models.AbstractModel):
     @api.model
     def attachments_changed(self, attachments, operation="upsert"):
         """Queue resumes for files attached to applicants."""
-        if not self._enabled() or not attachments:
-            return
-        backends = self._backends()
-        if not backends:
-            return
-        owners = self._applicant_owners(
-            ("ir_attachment", "id", "res_model"),
-            attachments.ids,
-            " AND r.res_field IS NULL",
+        self._queue_applicant_children(
+            attachments,
+            "ir_attachment",
+            "res_model",
+            "r.res_field IS NULL",
+            lambda backend, attachment_id, candidate_id: self._resume_change(
+                backend, attachment_id, candidate_id, operation
+            ),
         )
-        changes = [
-            self._resume_change(
-                backends[company_id], attachment_id, candidate_id, operation
-            )
-            for attachment_id, candidate_id, company_id in owners
-            if company_id in backends and candidate_id
-        ]
-        self._queue(changes)
