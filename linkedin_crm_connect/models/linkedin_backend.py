@@ -197,6 +197,21 @@ class LinkedInBackend(models.Model):
                     _("Contract URN %r must look like urn:li:contract:123.") % contract
                 )
 
+    @api.multi
+    def unlink(self):
+        """Delete the backends with their cached tokens.
+
+        Token rows have no foreign key (see ``linkedin.token``), so they are
+        deleted here; sync states, outbox rows and logs go by cascade.
+        """
+        ids = tuple(self.ids)
+        result = super().unlink()
+        if ids:
+            self.env.cr.execute(
+                "DELETE FROM linkedin_token WHERE backend_id IN %s", (ids,)
+            )
+        return result
+
     # -- token --------------------------------------------------------------
 
     def _compute_token_info(self):

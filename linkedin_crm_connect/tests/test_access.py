@@ -61,3 +61,12 @@ class TestBackendAccess(SandboxCase):
         )
         self.assertFalse(copy.client_secret)
         self.assertFalse(copy.client_id)
+
+    def test_backend_delete_drops_token(self):
+        self.backend.action_test_connection()
+        backend_id = self.backend.id
+        self.backend.unlink()
+        self.env.cr.execute(
+            "SELECT count(*) FROM linkedin_token WHERE backend_id = %s", (backend_id,)
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
