@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import jobs, media
+from . import jobs, media, provisioning
 from .auth import authenticate
 from .calls import (
     ApiCall,
@@ -64,6 +64,7 @@ from .schema import (
     HIRE_MEDIA_PATH,
     JOB_TASKS_PATH,
     JOBS_PATH,
+    PROVISIONED_APPLICATIONS_PATH,
     SYNC_RESOURCES,
     ResourceSpec,
     spec_for_path,
@@ -94,6 +95,10 @@ def route(path: str) -> tuple[str, Handler]:
         return "simpleJobPostingTasks", jobs.handle_job_tasks
     if path == HIRE_MEDIA_PATH:
         return "hireMediaUrl", media.handle_hire_media_url
+    if path == PROVISIONED_APPLICATIONS_PATH or path.startswith(
+        PROVISIONED_APPLICATIONS_PATH + "/"
+    ):
+        return "provisionedApplications", provisioning.handle_provisioned_applications
     name = path.rsplit("/", 1)[-1]
     if name in SYNC_RESOURCES:
         raise ApiError(
@@ -187,7 +192,7 @@ def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
     method = call.effective.method
     if method == "PUT":
         require_restli_method(call, "BATCH_UPDATE", required=True)
-        return _batch_write(call, spec, _upsert_entity)
+        return batch_write(call, spec, _upsert_entity)
     if method == "POST":
         if restli_method(call) == "BATCH_CREATE":
             raise bad_request(
@@ -195,7 +200,7 @@ def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
                 "and X-RestLi-Method BATCH_UPDATE"
             )
         require_restli_method(call, "BATCH_PARTIAL_UPDATE", required=True)
-        return _batch_write(call, spec, _patch_entity)
+        return batch_write(call, spec, _patch_entity)
     if method == "DELETE":
         require_restli_method(call, "BATCH_DELETE", required=True)
         return _batch_delete(call, spec)
@@ -205,7 +210,7 @@ def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
     raise method_not_allowed(call, ("PUT", "POST", "DELETE", "GET"))
 
 
-def _query_keys(call: ApiCall, spec: ResourceSpec) -> QueryKeys:
+def parse_query_keys(call: ApiCall, spec: ResourceSpec) -> QueryKeys:
     query = parse_compound_keys(
         split_query(call.effective.raw_query), spec.key_fields, spec.name
     )
@@ -230,13 +235,13 @@ class EntityOutcome:
     error: dict[str, Any] | None = None
 
 
-def _batch_write(call: ApiCall, spec: ResourceSpec, write: EntityWriter) -> Response:
+def batch_write(call: ApiCall, spec: ResourceSpec, write: EntityWriter) -> Response:
     """Match body keys with query keys, then write each entity on its own.
 
     A body key that matches no query key, a query key without a body entity
     and more than 100 entities fail the whole request with 400.
     """
-    query = _query_keys(call, spec)
+    query = parse_query_keys(call, spec)
     body = read_json_object(call)
     require_only_fields(body, ("entities",))
     entities = body.get("entities")
@@ -379,7 +384,7 @@ def _patch_problem(value: Any) -> str | None:
 
 def _batch_delete(call: ApiCall, spec: ResourceSpec) -> Response:
     """Delete held keys (204 each) and return 404 for each key not held."""
-    query = _query_keys(call, spec)
+    query = parse_query_keys(call, spec)
     require_no_body(call)
     call.admit(len(query.keys))
     results: dict[str, Any] = {}
@@ -400,7 +405,7 @@ def _batch_delete(call: ApiCall, spec: ResourceSpec) -> Response:
 
 
 def _batch_get(call: ApiCall, spec: ResourceSpec) -> Response:
-    query = _query_keys(call, spec)
+    query = parse_query_keys(call, spec)
     require_no_body(call)
     call.admit(len(query.keys))
     results: dict[str, Any] = {}

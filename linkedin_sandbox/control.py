@@ -16,6 +16,8 @@ get no added latency and count toward no rate limit.
 - ``GET /sandbox/stats``: request and entity counts per resource and HTTP
   method, response statuses per resource, injected faults by kind, and the
   counts above.
+- ``GET /sandbox/onboarding``: provisioned applications (without their
+  secrets) and granted integrations with names, statuses and configurations.
 """
 
 from __future__ import annotations
@@ -208,6 +210,46 @@ def _stats(state: SandboxState, request: Request) -> Response:
     return Response(200, body)
 
 
+def _onboarding(state: SandboxState, request: Request) -> Response:
+    _query(request, ())
+    store = state.store
+    with store.lock:
+        applications = [
+            {
+                "partnerClientId": application.partner_client_id,
+                "key": application.key,
+                "uniqueForeignId": application.unique_foreign_id,
+                "name": application.name,
+                "description": application.description,
+                "clientId": application.client_id,
+                "validJsSdkDomains": application.valid_js_sdk_domains,
+                "oauth2AuthorizedCallbackUrls": (
+                    application.oauth2_authorized_callback_urls
+                ),
+            }
+            for by_key in store.provisioned.values()
+            for application in by_key.values()
+        ]
+        integrations = [
+            {
+                "clientId": client_id,
+                "key": integration.key,
+                "integrationName": integration.integration_name,
+                "status": integration.status,
+                "configurations": integration.configurations,
+            }
+            for client_id, by_key in store.integrations.items()
+            for integration in by_key.values()
+        ]
+        # Copy under the lock, because request threads change these objects.
+        body = json.loads(
+            json.dumps(
+                {"provisionedApplications": applications, "integrations": integrations}
+            )
+        )
+    return Response(200, body)
+
+
 _ROUTES = {
     ("GET", "counts"): _counts,
     ("GET", "entities"): _entities,
@@ -218,4 +260,5 @@ _ROUTES = {
     ("POST", "clients"): _register_client,
     ("POST", "revoke"): _revoke,
     ("GET", "stats"): _stats,
+    ("GET", "onboarding"): _onboarding,
 }

@@ -435,6 +435,8 @@ SYNC_RESOURCES: dict[str, ResourceSpec] = {
 JOBS_PATH = "/v2/simpleJobPostings"
 JOB_TASKS_PATH = "/v2/simpleJobPostingTasks"
 HIRE_MEDIA_PATH = "/v2/hireMediaUrl"
+PROVISIONED_APPLICATIONS_PATH = "/v2/provisionedApplications"
+ATS_INTEGRATIONS_PATH = "/v2/atsIntegrations"
 
 # Resource names as counted by /sandbox/counts, in a stable order.
 COUNTED_RESOURCES = (*SYNC_RESOURCES, "simpleJobPostings", "resumes")
@@ -445,6 +447,8 @@ API_RESOURCES = (
     "simpleJobPostings",
     "simpleJobPostingTasks",
     "hireMediaUrl",
+    "provisionedApplications",
+    "atsIntegrations",
 )
 
 # The identifying fields of a job must be valid for it to get a task at all.

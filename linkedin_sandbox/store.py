@@ -1,4 +1,4 @@
-"""Thread-safe in-memory state: entities, jobs, job tasks and resumes.
+"""Thread-safe in-memory state: entities, jobs, tasks, resumes and onboarding.
 
 Entities are stored per resource, per integrationContext, under their compound
 key exactly as sent (dataProvider included). Each table also counts its keys
@@ -116,6 +116,46 @@ class UploadSlot:
     content_type: str
 
 
+@dataclass
+class ProvisionedApplication:
+    """A customer (child) application that a partner application provisioned."""
+
+    partner_client_id: str
+    key: str
+    unique_foreign_id: str
+    name: str
+    description: str | None
+    client_id: str
+    client_secret: str
+    valid_js_sdk_domains: list[str]
+    oauth2_authorized_callback_urls: list[str]
+
+    def as_wire(self) -> dict[str, Any]:
+        """Return the application as provisionedApplications returns it."""
+        return {
+            "key": self.key,
+            "uniqueForeignId": self.unique_foreign_id,
+            "name": self.name,
+            "credentials": {
+                "clientId": self.client_id,
+                "clientSecret": self.client_secret,
+            },
+            "validJsSdkDomains": list(self.valid_js_sdk_domains),
+            "oauth2AuthorizedCallbackUrls": list(self.oauth2_authorized_callback_urls),
+        }
+
+
+@dataclass
+class Integration:
+    """An integration granted to a child application through the plugin."""
+
+    key: dict[str, str]
+    status: str
+    integration_name: str | None = None
+    # Configuration values by name, e.g. CALLBACK_URL.
+    configurations: dict[str, Any] = field(default_factory=dict)
+
+
 class Store:
     """All state that /sandbox/reset clears."""
 
@@ -133,6 +173,10 @@ class Store:
             self.uploads: dict[str, UploadSlot] = {}
             # Upload tokens already used, so that a second PUT gets a clear 403.
             self.used_upload_tokens: set[str] = set()
+            # Provisioned applications by partner client id, then by key.
+            self.provisioned: dict[str, dict[str, ProvisionedApplication]] = {}
+            # Granted integrations by child client id, then by compound key.
+            self.integrations: dict[str, dict[Key, Integration]] = {}
 
     # Parents and orphans ---------------------------------------------------
 
