@@ -61,6 +61,7 @@ from .restli import (
     untunnel,
 )
 from .schema import (
+    ATS_INTEGRATIONS_PATH,
     HIRE_MEDIA_PATH,
     JOB_TASKS_PATH,
     JOBS_PATH,
@@ -99,6 +100,11 @@ def route(path: str) -> tuple[str, Handler]:
         PROVISIONED_APPLICATIONS_PATH + "/"
     ):
         return "provisionedApplications", provisioning.handle_provisioned_applications
+    if path == ATS_INTEGRATIONS_PATH or path.startswith(ATS_INTEGRATIONS_PATH + "/"):
+        # Imported here because integrations.py reuses this module's batch code.
+        from . import integrations
+
+        return "atsIntegrations", integrations.handle_ats_integrations
     name = path.rsplit("/", 1)[-1]
     if name in SYNC_RESOURCES:
         raise ApiError(

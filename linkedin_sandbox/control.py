@@ -16,6 +16,11 @@ get no added latency and count toward no rate limit.
 - ``GET /sandbox/stats``: request and entity counts per resource and HTTP
   method, response statuses per resource, injected faults by kind, and the
   counts above.
+- ``POST /sandbox/onboarding/grant``: grant integrations to a child
+  application, as the onboarding plugin does, and return the plugin's
+  callback payload.
+- ``POST /sandbox/onboarding/status``: set a granted integration
+  ``ENABLED`` or ``DISABLED``.
 - ``GET /sandbox/onboarding``: provisioned applications (without their
   secrets) and granted integrations with names, statuses and configurations.
 """
@@ -28,6 +33,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qs
 
+from . import integrations
 from .errors import SERVICE_ERROR_NOT_FOUND, ApiError
 from .media import resume_as_dict
 from .restli import bad_request, media_type
@@ -250,6 +256,61 @@ def _onboarding(state: SandboxState, request: Request) -> Response:
     return Response(200, body)
 
 
+def _grant(state: SandboxState, request: Request) -> Response:
+    body = _json_body(request)
+    allowed = ("client_id", "organization_urn", "contract_urn", "integration_types")
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise bad_request(
+            f"unexpected field {unknown[0]}; expected {', '.join(allowed)}"
+        )
+
+    client_id = body.get("client_id")
+    organization_urn = body.get("organization_urn")
+    contract_urn = body.get("contract_urn")
+    types = body.get("integration_types")
+    if not isinstance(client_id, str) or not isinstance(organization_urn, str):
+        raise bad_request("client_id and organization_urn must be strings")
+    if contract_urn is not None and not isinstance(contract_urn, str):
+        raise bad_request("contract_urn must be a string or null")
+    if not isinstance(types, list) or not types:
+        raise bad_request("integration_types must be a non-empty list of strings")
+    if not all(isinstance(name, str) for name in types):
+        raise bad_request("integration_types must be a non-empty list of strings")
+
+    if not state.tokens.has_client(client_id):
+        raise ApiError(
+            404,
+            f"OAuth client {client_id} is not registered; provision the "
+            "application or register it with POST /sandbox/clients",
+            service_error_code=SERVICE_ERROR_NOT_FOUND,
+        )
+    try:
+        payload = integrations.grant(
+            state, client_id, organization_urn, contract_urn or None, types
+        )
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    return Response(200, payload)
+
+
+def _set_integration_status(state: SandboxState, request: Request) -> Response:
+    body = _json_body(request)
+    if set(body) != {"client_id", "key", "status"} or not all(
+        isinstance(value, str) for value in body.values()
+    ):
+        raise bad_request('body must be {"client_id": str, "key": str, "status": str}')
+    try:
+        integrations.set_status(state, body["client_id"], body["key"], body["status"])
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    except LookupError as error:
+        raise ApiError(
+            404, str(error), service_error_code=SERVICE_ERROR_NOT_FOUND
+        ) from None
+    return Response(200, {"key": body["key"], "status": body["status"]})
+
+
 _ROUTES = {
     ("GET", "counts"): _counts,
     ("GET", "entities"): _entities,
@@ -261,4 +322,6 @@ _ROUTES = {
     ("POST", "revoke"): _revoke,
     ("GET", "stats"): _stats,
     ("GET", "onboarding"): _onboarding,
+    ("POST", "onboarding/grant"): _grant,
+    ("POST", "onboarding/status"): _set_integration_status,
 }
