@@ -151,11 +151,11 @@ class LinkedInOutbox(models.Model):
         workers see the claim.
         """
         token = uuid.uuid4().hex
+        # The rows are picked in a materialized CTE: PostgreSQL may run a
+        # LIMIT ... FOR UPDATE SKIP LOCKED subquery inside "id IN (...)" more
+        # than once, which claimed more rows than the limit.
         self.env.cr.execute(
-            "UPDATE linkedin_outbox SET state = 'claimed', claimed_by = %(token)s,"
-            " claimed_at = now() AT TIME ZONE 'UTC',"
-            " attempts = attempts + 1"
-            " WHERE id IN ("
+            "WITH picked AS MATERIALIZED ("
             "   SELECT o.id FROM linkedin_outbox o"
             "   WHERE o.backend_id = %(backend)s AND o.entity_type = %(type)s"
             "   AND o.operation = %(operation)s AND o.state = 'pending'"
@@ -166,8 +166,12 @@ class LinkedInOutbox(models.Model):
             "     AND f.entity_type = o.entity_type"
             "     AND f.local_ref = o.local_ref AND f.state = 'claimed')"
             "   ORDER BY o.id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-            " RETURNING id, local_ref, res_model, res_id, candidate_ref, job_ref,"
-            " remote_key, attempts",
+            " UPDATE linkedin_outbox SET state = 'claimed', claimed_by = %(token)s,"
+            " claimed_at = now() AT TIME ZONE 'UTC',"
+            " attempts = linkedin_outbox.attempts + 1"
+            " FROM picked WHERE linkedin_outbox.id = picked.id"
+            " RETURNING linkedin_outbox.id, local_ref, res_model, res_id,"
+            " candidate_ref, job_ref, remote_key, attempts",
             {
                 "token": token,
                 "backend": backend.id,

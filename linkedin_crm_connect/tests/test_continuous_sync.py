@@ -453,3 +453,18 @@ class TestContinuousSync(SandboxCase):
             if e["entity"]["tcrmCandidateId"] == cid
         ]
         self.assertEqual(len(notes), 1)
+
+    def test_claim_never_exceeds_limit(self):
+        for number in range(150):
+            self._apply("Limit Person%d" % number, "limit.%d@example.com" % number)
+        # Many pending rows of one type, analysed, so the planner may choose
+        # any plan for the claim query.
+        self.env.cr.execute("ANALYZE linkedin_outbox")
+        first = self.Outbox.claim(self.backend, "candidate", "upsert", 100)
+        second = self.Outbox.claim(self.backend, "candidate", "upsert", 100)
+        self.assertEqual(len(first), 100)
+        self.assertEqual(len(second), 50)
+        claimed = self.Outbox.search_count(
+            [("backend_id", "=", self.backend.id), ("state", "=", "claimed")]
+        )
+        self.assertEqual(claimed, 150)
