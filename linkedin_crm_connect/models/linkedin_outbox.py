@@ -3,6 +3,7 @@ import json
 import logging
 import uuid
 
+import psycopg2
 from odoo import api, fields, models
 from psycopg2.extras import execute_values
 
@@ -15,6 +16,7 @@ _logger = logging.getLogger(__name__)
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 #: Attempts of a row on 5xx, timeouts and connection errors before it fails.
 MAX_ATTEMPTS = 6
+SUPERSEDED_MESSAGE = "superseded by a later change"
 
 
 class LinkedInOutbox(models.Model):
@@ -234,13 +236,12 @@ class LinkedInOutbox(models.Model):
     @api.model
     def hold_until(self, rows, message, until):
         """Return claimed rows to pending, due again at ``until`` (naive UTC)."""
-        if rows:
-            self.env.cr.execute(
-                "UPDATE linkedin_outbox SET state = 'pending', claimed_by = NULL,"
-                " attempts = GREATEST(attempts - 1, 0), error_message = %s,"
-                " next_attempt_at = %s WHERE id IN %s",
-                (message, until, tuple(row["id"] for row in rows)),
-            )
+        self._return_to_pending(
+            [row["id"] for row in rows],
+            "attempts = GREATEST(attempts - 1, 0), error_message = %s,"
+            " next_attempt_at = %s",
+            (message, until),
+        )
 
     @api.model
     def retry_later(self, rows, message, delay_seconds):
@@ -252,15 +253,58 @@ class LinkedInOutbox(models.Model):
         give_up = {
             row["id"]: message for row in rows if row["attempts"] >= MAX_ATTEMPTS
         }
-        if retry:
-            self.env.cr.execute(
-                "UPDATE linkedin_outbox SET state = 'pending', claimed_by = NULL,"
-                " error_message = %s, next_attempt_at ="
-                " (now() AT TIME ZONE 'UTC') + make_interval(secs => %s)"
-                " WHERE id IN %s",
-                (message, delay_seconds, tuple(retry)),
-            )
+        self._return_to_pending(
+            retry,
+            "error_message = %s, next_attempt_at ="
+            " (now() AT TIME ZONE 'UTC') + make_interval(secs => %s)",
+            (message, delay_seconds),
+        )
         self.finish([], give_up)
+
+    def _return_to_pending(self, ids, assignments, params):
+        """Set claimed rows back to pending, with ``assignments`` (SQL) too.
+
+        A record changed while its row was in flight already has a newer
+        pending row, and the unique index allows one pending row a record.
+        That row reads the record when it is sent, so the claimed row is
+        marked done as superseded instead.
+        """
+        if not ids:
+            return
+        update = (
+            "UPDATE linkedin_outbox o SET state = 'pending', claimed_by = NULL, "
+            + assignments
+            + " WHERE o.id IN %s AND o.state = 'claimed'"
+            " AND NOT EXISTS (SELECT 1 FROM linkedin_outbox p"
+            "   WHERE p.backend_id = o.backend_id AND p.entity_type = o.entity_type"
+            "   AND p.local_ref = o.local_ref AND p.state = 'pending')"
+        )
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(update, (*params, tuple(ids)), log_exceptions=False)
+        except psycopg2.IntegrityError:
+            # A newer row was inserted while the statement ran, and the
+            # snapshot does not show it. One row at a time finds the rows
+            # that it supersedes.
+            for row_id in ids:
+                try:
+                    with self.env.cr.savepoint():
+                        self.env.cr.execute(
+                            update, (*params, (row_id,)), log_exceptions=False
+                        )
+                except psycopg2.IntegrityError:
+                    continue
+        self.env.cr.execute(
+            "UPDATE linkedin_outbox SET state = 'done', claimed_by = NULL,"
+            " error_message = %s, write_date = now() AT TIME ZONE 'UTC'"
+            " WHERE id IN %s AND state = 'claimed'",
+            (SUPERSEDED_MESSAGE, tuple(ids)),
+        )
+        if self.env.cr.rowcount:
+            _logger.info(
+                "linkedin outbox: %d rows superseded by later changes",
+                self.env.cr.rowcount,
+            )
 
     @api.model
     def counts(self, backend):

@@ -468,3 +468,39 @@ class TestContinuousSync(SandboxCase):
             [("backend_id", "=", self.backend.id), ("state", "=", "claimed")]
         )
         self.assertEqual(claimed, 150)
+
+    def test_retry_after_change_in_flight(self):
+        applicant = self._apply("Lou Park", "lou@example.com")
+        ref = "candidate:%d" % applicant.linkedin_candidate_id.id
+        claimed = [
+            row
+            for row in self.Outbox.claim(self.backend, "candidate", "upsert", 100)
+            if row["local_ref"] == ref
+        ]
+        applicant.partner_phone = "+1 555 0199"
+        self.Outbox.retry_later(claimed, "LinkedIn failed (503)", 30)
+        rows = self.Outbox.search(
+            [("entity_type", "=", "candidate"), ("local_ref", "=", ref)]
+        )
+        in_flight = rows.filtered(lambda row: row.id == claimed[0]["id"])
+        newer = rows - in_flight
+        self.assertEqual(in_flight.state, "done")
+        self.assertEqual(in_flight.error_message, "superseded by a later change")
+        self.assertEqual(newer.state, "pending")
+        self.assertFalse(newer.next_attempt_at)
+
+    def test_hold_after_change_in_flight(self):
+        applicant = self._apply("Max Ode", "max@example.com")
+        ref = "candidate:%d" % applicant.linkedin_candidate_id.id
+        claimed = [
+            row
+            for row in self.Outbox.claim(self.backend, "candidate", "upsert", 100)
+            if row["local_ref"] == ref
+        ]
+        applicant.partner_phone = "+1 555 0198"
+        until = datetime.datetime(2030, 1, 1)
+        self.Outbox.hold_until(claimed, "atsCandidates held", until)
+        rows = self.Outbox.search(
+            [("entity_type", "=", "candidate"), ("local_ref", "=", ref)]
+        )
+        self.assertEqual(sorted(rows.mapped("state")), ["done", "pending"])
