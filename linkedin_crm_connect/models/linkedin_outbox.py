@@ -235,7 +235,10 @@ class LinkedInOutbox(models.Model):
 
     @api.model
     def hold_until(self, rows, message, until):
-        """Return claimed rows to pending, due again at ``until`` (naive UTC)."""
+        """Return claimed rows to pending, due again at ``until`` (naive UTC).
+
+        A row whose record has a newer pending row is marked done instead.
+        """
         self._return_to_pending(
             [row["id"] for row in rows],
             "attempts = GREATEST(attempts - 1, 0), error_message = %s,"
@@ -247,7 +250,8 @@ class LinkedInOutbox(models.Model):
     def retry_later(self, rows, message, delay_seconds):
         """Return claimed rows to pending after ``delay_seconds``, or fail them.
 
-        A row that reached MAX_ATTEMPTS is failed with ``message``.
+        A row that reached MAX_ATTEMPTS is failed with ``message``, and a row
+        whose record has a newer pending row is marked done instead.
         """
         retry = [row["id"] for row in rows if row["attempts"] < MAX_ATTEMPTS]
         give_up = {
