@@ -190,11 +190,14 @@ class TokenManager:
             self.store.save(token)
         return token.access_token
 
-    def invalidate(self, token_value):
-        """Forget ``token_value`` so that the next ``get_token`` fetches anew."""
+    def invalidate(self, token_value, reason="a 401"):
+        """Forget ``token_value`` so that the next ``get_token`` fetches anew.
+
+        ``reason`` names the cause in the log line.
+        """
         self.store.invalidate(token_value)
         _logger.info(
-            "linkedin token for client %s invalidated after a 401", self.client_id
+            "linkedin token for client %s invalidated after %s", self.client_id, reason
         )
 
     def _fetch_token(self):

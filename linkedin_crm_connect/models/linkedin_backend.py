@@ -273,7 +273,7 @@ class LinkedInBackend(models.Model):
             session = requests.Session()
             manager = backend._token_manager(session)
             try:
-                manager.invalidate(None)
+                manager.invalidate(None, reason="a connection test")
                 manager.get_token()
             except errors.AuthenticationError as exc:
                 message = _(
@@ -324,7 +324,7 @@ class LinkedInBackend(models.Model):
             "active" if answer.get("active") else "expired"
         )
         if status != "active":
-            manager.invalidate(token.access_token)
+            manager.invalidate(token.access_token, reason="introspection: %s" % status)
         store.mark_checked(status)
 
     @api.model
