@@ -156,34 +156,50 @@ class LinkedInOutbox(models.Model):
         # The rows are picked in a materialized CTE: PostgreSQL may run a
         # LIMIT ... FOR UPDATE SKIP LOCKED subquery inside "id IN (...)" more
         # than once, which claimed more rows than the limit.
-        self.env.cr.execute(
-            "WITH picked AS MATERIALIZED ("
-            "   SELECT o.id FROM linkedin_outbox o"
-            "   WHERE o.backend_id = %(backend)s AND o.entity_type = %(type)s"
-            "   AND o.operation = %(operation)s AND o.state = 'pending'"
-            "   AND (o.next_attempt_at IS NULL"
-            "        OR o.next_attempt_at <= now() AT TIME ZONE 'UTC')"
-            "   AND NOT EXISTS (SELECT 1 FROM linkedin_outbox f"
-            "     WHERE f.backend_id = o.backend_id"
-            "     AND f.entity_type = o.entity_type"
-            "     AND f.local_ref = o.local_ref AND f.state = 'claimed')"
-            "   ORDER BY o.id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-            " UPDATE linkedin_outbox SET state = 'claimed', claimed_by = %(token)s,"
-            " claimed_at = now() AT TIME ZONE 'UTC',"
-            " attempts = linkedin_outbox.attempts + 1"
-            " FROM picked WHERE linkedin_outbox.id = picked.id"
-            " RETURNING linkedin_outbox.id, local_ref, res_model, res_id,"
-            " candidate_ref, job_ref, remote_key, attempts",
-            {
-                "token": token,
-                "backend": backend.id,
-                "type": entity_type,
-                "operation": operation,
-                "limit": limit,
-            },
-        )
-        names = [column[0] for column in self.env.cr.description]
-        rows = [dict(zip(names, row)) for row in self.env.cr.fetchall()]
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "WITH picked AS MATERIALIZED ("
+                    "   SELECT o.id FROM linkedin_outbox o"
+                    "   WHERE o.backend_id = %(backend)s AND o.entity_type = %(type)s"
+                    "   AND o.operation = %(operation)s AND o.state = 'pending'"
+                    "   AND (o.next_attempt_at IS NULL"
+                    "        OR o.next_attempt_at <= now() AT TIME ZONE 'UTC')"
+                    "   AND NOT EXISTS (SELECT 1 FROM linkedin_outbox f"
+                    "     WHERE f.backend_id = o.backend_id"
+                    "     AND f.entity_type = o.entity_type"
+                    "     AND f.local_ref = o.local_ref AND f.state = 'claimed')"
+                    "   ORDER BY o.id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                    " UPDATE linkedin_outbox SET state = 'claimed',"
+                    " claimed_by = %(token)s,"
+                    " claimed_at = now() AT TIME ZONE 'UTC',"
+                    " attempts = linkedin_outbox.attempts + 1"
+                    " FROM picked WHERE linkedin_outbox.id = picked.id"
+                    " RETURNING linkedin_outbox.id, local_ref, res_model, res_id,"
+                    " candidate_ref, job_ref, remote_key, attempts",
+                    {
+                        "token": token,
+                        "backend": backend.id,
+                        "type": entity_type,
+                        "operation": operation,
+                        "limit": limit,
+                    },
+                    log_exceptions=False,
+                )
+                names = [column[0] for column in self.env.cr.description]
+                fetched = self.env.cr.fetchall()
+        except psycopg2.extensions.TransactionRollbackError as exc:
+            # Under Odoo's REPEATABLE READ, a row that another worker claimed
+            # and committed after this transaction's snapshot cannot be
+            # locked. That worker sends it, so this claim takes nothing now.
+            _logger.info(
+                "linkedin outbox: claim of %s %s rows skipped: %s",
+                entity_type,
+                operation,
+                exc,
+            )
+            return []
+        rows = [dict(zip(names, row)) for row in fetched]
         for row in rows:
             row["remote_key"] = (
                 json.loads(row["remote_key"]) if row["remote_key"] else None

@@ -504,3 +504,28 @@ class TestContinuousSync(SandboxCase):
             [("entity_type", "=", "candidate"), ("local_ref", "=", ref)]
         )
         self.assertEqual(sorted(rows.mapped("state")), ["done", "pending"])
+
+
+from .test_concurrency import CommittedCase
+
+
+class TestClaimRace(CommittedCase):
+    def test_claim_after_concurrent_claim(self):
+        self.create_applicants(5)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_a, env_b = self.env(cr_a), self.env(cr_b)
+            backend_a = env_a["linkedin.backend"].browse(self.backend_id)
+            backend_b = env_b["linkedin.backend"].browse(self.backend_id)
+            # Worker A's snapshot is taken before worker B commits its claim.
+            cr_a.execute("SELECT count(*) FROM linkedin_outbox")
+            claimed_b = env_b["linkedin.outbox"].claim(
+                backend_b, "candidate", "upsert", 20
+            )
+            cr_b.commit()
+            claimed_a = env_a["linkedin.outbox"].claim(
+                backend_a, "candidate", "upsert", 20
+            )
+            self.assertEqual(len(claimed_b), 5)
+            self.assertEqual(claimed_a, [])
+            cr_a.execute("SELECT 1")
+            self.assertEqual(cr_a.fetchone(), (1,))
