@@ -807,6 +807,16 @@ class _Run:
             if not _is_entity_fault(exc):
                 raise SyncAborted(_abort_message("hireMediaUrl", exc)) from exc
             return _result(row, key, False, exc.status, exc.message)
+        except ValueError as exc:
+            # The client checks the file before sending: an empty file (for
+            # example one missing from the filestore) fails this resume only.
+            _logger.warning(
+                "linkedin backend %s: resume %s not sent: %s",
+                self.backend.id,
+                row["local_ref"],
+                exc,
+            )
+            return _result(row, key, False, None, str(exc))
         result = _result(row, key, True, None, None)
         result["remote_urn"] = urn
         return result

@@ -259,3 +259,35 @@ class TestHistoricalSync(SandboxCase):
         )
         held = self.held_counts()["tcrmCandidatePipelineStages"]
         self.assertEqual(held, len(with_history.filtered("stage_to_id")))
+
+    def test_missing_resume_file_fails_that_resume(self):
+        applicant = self.Applicant.create(
+            {"name": "Lost", "partner_name": "Lou Lost", "job_id": self.job.id}
+        )
+        lost = self.env["ir.attachment"].create(
+            {
+                "name": "lost.txt",
+                "datas_fname": "lost.txt",
+                "datas": base64.b64encode(b"Lou Lost\n"),
+                "mimetype": "text/plain",
+                "res_model": "hr.applicant",
+                "res_id": applicant.id,
+            }
+        )
+        # The file vanished from the filestore; Odoo then reads it as empty.
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = 'aa/missing', db_datas = NULL"
+            " WHERE id = %s",
+            (lost.id,),
+        )
+        lost.invalidate_cache()
+        self.backend.run_historical_sync()
+        binding = self.env["linkedin.binding"].search(
+            [
+                ("backend_id", "=", self.backend.id),
+                ("local_ref", "=", "attachment:%d" % lost.id),
+            ]
+        )
+        self.assertEqual(binding.state, "failed")
+        self.assertIn("empty", binding.error_message)
+        self.assertIn(self.backend.sync_state, ("done", "done_errors"))
