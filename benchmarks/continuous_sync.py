@@ -54,7 +54,7 @@ CLIENT_SECRET = "continuous-secret"
 LATENCY_CLIENT_ID = "continuous-latency"
 ORGANIZATION_URN = "urn:li:organization:6001"
 #: The latency step sends to its own integrationContext, so the sandbox's
-#: entity list that it polls holds only the probed candidates.
+#: entity list that it polls contains only the probed candidates.
 LATENCY_ORGANIZATION_URN = "urn:li:organization:6002"
 CONTRACT_URN = "urn:li:contract:2001"
 #: ``end`` of tools/datagen.py, fixed so that every run loads the same data.
@@ -318,26 +318,39 @@ def command_configure(args):
 # -- hook cost and flush throughput --------------------------------------------
 
 
-def create_applicants(env, values, batch):
-    """Create one applicant per dict, committing every ``batch``; return ids."""
-    applicants = env["hr.applicant"].with_context(**load_applicants.QUIET)
+def batches(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def create_applicants(database, values, batch):
+    """Create one applicant per dict, ``batch`` per transaction; return ids.
+
+    Each transaction has its own cursor and environment, so its own ORM
+    cache and prefetch set, as each HTTP request of the web client has.
+    One environment for all of them would let the cache state of earlier
+    transactions change the cost of later ones, and the flush clears that
+    cache on the installed side only.
+    """
     ids = []
-    for number, vals in enumerate(values, 1):
-        ids.append(applicants.create(vals).id)
-        if number % batch == 0:
-            env.cr.commit()
-    env.cr.commit()
+    for chunk in batches(values, batch):
+        with odoo_env.environment(database) as env:
+            applicants = env["hr.applicant"].with_context(**load_applicants.QUIET)
+            for vals in chunk:
+                ids.append(applicants.create(vals).id)
     return ids
 
 
-def move_applicants(env, moves, batch):
-    """Write each ``(applicant id, stage id)`` as its own write call."""
-    applicants = env["hr.applicant"].with_context(**load_applicants.QUIET)
-    for number, (applicant_id, stage_id) in enumerate(moves, 1):
-        applicants.browse(applicant_id).write({"stage_id": stage_id})
-        if number % batch == 0:
-            env.cr.commit()
-    env.cr.commit()
+def move_applicants(database, moves, batch):
+    """Write each ``(applicant id, stage id)`` with its own write call.
+
+    Transactions are as in ``create_applicants``.
+    """
+    for chunk in batches(moves, batch):
+        with odoo_env.environment(database) as env:
+            applicants = env["hr.applicant"].with_context(**load_applicants.QUIET)
+            for applicant_id, stage_id in chunk:
+                applicants.browse(applicant_id).write({"stage_id": stage_id})
 
 
 def outbox_states(env, backend):
@@ -360,8 +373,13 @@ def failure_reasons(env, backend, since_id):
     return [list(row) for row in env.cr.fetchall()]
 
 
-def measure_flush(env, backend, sandbox, label):
-    """Flush the backend's outbox once as the scheduled action does; time it."""
+def measure_flush(database, sandbox, label):
+    """Flush the backend's outbox once, in its own cursor as the cron does."""
+    with odoo_env.environment(database) as env:
+        return _measure_flush(env, env["linkedin.backend"].search([]), sandbox, label)
+
+
+def _measure_flush(env, backend, sandbox, label):
     # Rows that fail in this flush are the pending rows, numbered from here.
     env.cr.execute(
         "SELECT COALESCE(min(id), 0) FROM linkedin_outbox"
@@ -370,11 +388,13 @@ def measure_flush(env, backend, sandbox, label):
     )
     first_pending_id = env.cr.fetchone()[0]
     pending = outbox_states(env, backend).get("pending", {})
+
     before = sandbox.stats()
     started = time.perf_counter()
     stats = env["linkedin.flusher"].flush(backend, commit=True)
     seconds = time.perf_counter() - started
     after = sandbox.stats()
+
     figures = {
         "label": label,
         "pending": pending,
@@ -416,31 +436,29 @@ def command_hooks(args):
                 % (args.database, "has" if installed else "lacks", args.label)
             )
         references = References(env, dataset)
-        env.cr.commit()
-        values = [references.applicant_values(a) for a in dataset.applications]
-        backend = env["linkedin.backend"].search([]) if installed else None
-        figures = {"run": args.run, "label": args.label, "batch": args.batch}
-        figures["load_before"] = os.getloadavg()[0]
+    values = [references.applicant_values(a) for a in dataset.applications]
+    figures = {"run": args.run, "label": args.label, "batch": args.batch}
+    figures["load_before"] = os.getloadavg()[0]
 
-        started = time.perf_counter()
-        ids = create_applicants(env, values, args.batch)
-        figures["create_seconds"] = time.perf_counter() - started
-        figures["creates"] = len(ids)
-        flushes = []
-        if installed:
-            flushes.append(measure_flush(env, backend, sandbox, "creates"))
+    started = time.perf_counter()
+    ids = create_applicants(args.database, values, args.batch)
+    figures["create_seconds"] = time.perf_counter() - started
+    figures["creates"] = len(ids)
+    flushes = []
+    if installed:
+        flushes.append(measure_flush(args.database, sandbox, "creates"))
 
-        moves = [
-            (applicant_id, references.next_stage(vals["stage_id"]))
-            for applicant_id, vals in zip(ids, values)
-        ]
-        started = time.perf_counter()
-        move_applicants(env, moves, args.batch)
-        figures["move_seconds"] = time.perf_counter() - started
-        figures["moves"] = len(moves)
-        if installed:
-            flushes.append(measure_flush(env, backend, sandbox, "moves"))
-        figures["flushes"] = flushes
+    moves = [
+        (applicant_id, references.next_stage(vals["stage_id"]))
+        for applicant_id, vals in zip(ids, values)
+    ]
+    started = time.perf_counter()
+    move_applicants(args.database, moves, args.batch)
+    figures["move_seconds"] = time.perf_counter() - started
+    figures["moves"] = len(moves)
+    if installed:
+        flushes.append(measure_flush(args.database, sandbox, "moves"))
+    figures["flushes"] = flushes
     print(
         "  run %d, %s: %d creates in %.1f s, %d moves in %.1f s"
         % (
