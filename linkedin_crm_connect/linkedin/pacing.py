@@ -10,6 +10,10 @@ import collections
 import time
 
 WINDOW_SECONDS = 60.0
+#: Seconds added to the window: LinkedIn counts a request when it arrives,
+#: after its body, so a slot freed exactly 60 s after sending can collide
+#: with the request it replaced.
+MARGIN_SECONDS = 1.0
 
 
 class Pacer:
@@ -31,7 +35,7 @@ class Pacer:
 
     def _used(self, resource, now):
         window = self._sent[resource]
-        while window and window[0][0] <= now - WINDOW_SECONDS:
+        while window and window[0][0] <= now - WINDOW_SECONDS - MARGIN_SECONDS:
             window.popleft()
         return sum(count for _at, count in window)
 
@@ -49,8 +53,18 @@ class Pacer:
             window = self._sent[resource]
             if used + count <= limit or not window:
                 break
-            delay = max(window[0][0] + WINDOW_SECONDS - now, 0.01)
+            delay = max(window[0][0] + WINDOW_SECONDS + MARGIN_SECONDS - now, 0.01)
             self._sleep(delay)
             waited += delay
         self._sent[resource].append((self._clock(), count))
         return waited
+
+    def release(self, resource, count):
+        """Give back the records of the last request, which LinkedIn refused.
+
+        A request answered 429 counts nothing at LinkedIn, so keeping its
+        records in the window would waste that much of the allowance.
+        """
+        window = self._sent[resource]
+        if window and window[-1][1] == count:
+            window.pop()

@@ -608,16 +608,17 @@ class _Run:
                 self.rate_limited[resource] = 0
                 return result
             except errors.RateLimited as exc:
-                count = self.rate_limited.get(resource, 0) + 1
-                self.rate_limited[resource] = count
-                if exc.daily or count >= MAX_CONSECUTIVE_429:
+                self.pacer.release(resource, count)
+                in_a_row = self.rate_limited.get(resource, 0) + 1
+                self.rate_limited[resource] = in_a_row
+                if exc.daily or in_a_row >= MAX_CONSECUTIVE_429:
                     until = next_utc_midnight()
                     raise ResourceHeld(
                         "%s held until %s UTC: %s" % (resource, until, exc),
                         resource,
                         until,
                     ) from exc
-                delay = exc.retry_after or _backoff(count)
+                delay = exc.retry_after or _backoff(in_a_row)
             except errors.TransientError as exc:
                 if attempt >= MAX_ATTEMPTS:
                     raise SyncAborted(_abort_message(resource, exc)) from exc

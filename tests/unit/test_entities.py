@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-
 from linkedin import entities
 from linkedin.resources import resolve
 

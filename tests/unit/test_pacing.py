@@ -29,8 +29,8 @@ def test_over_limit_waits_for_window():
         pacer.wait("atsCandidates", 100, 1000)
         clock.now += 1
     waited = pacer.wait("atsCandidates", 100, 1000)
-    assert waited == 50.0
-    assert clock.now == 1060.0
+    assert waited == 51.0
+    assert clock.now == 1061.0
 
 
 def test_resources_paced_separately():
@@ -52,7 +52,7 @@ def test_oversized_request_passes_when_idle():
     clock = FakeClock()
     pacer = Pacer(clock, clock.sleep)
     assert pacer.wait("atsCandidates", 5000, 1000) == 0.0
-    assert pacer.wait("atsCandidates", 1, 1000) == 60.0
+    assert pacer.wait("atsCandidates", 1, 1000) == 61.0
 
 
 def test_rate_stays_under_limit():
@@ -61,3 +61,13 @@ def test_rate_stays_under_limit():
     for _ in range(100):
         pacer.wait("tcrmPipelines", 100, 1000)
     assert clock.now - 1000.0 >= 9 * 60
+
+
+def test_released_request_frees_allowance():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    for _ in range(10):
+        pacer.wait("atsCandidates", 100, 1000)
+    pacer.release("atsCandidates", 100)
+    assert pacer.wait("atsCandidates", 100, 1000) == 0.0
+    assert clock.sleeps == []
