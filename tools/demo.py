@@ -205,7 +205,7 @@ def main(argv=None):
             sub.add_argument(
                 "--no-pacing",
                 action="store_true",
-                help="send as fast as the sandbox answers (for benchmarks "
+                help="send without pacing (for benchmarks "
                 "against a sandbox without rate limits)",
             )
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ def init(config_file, extra_args=()):
 
 @contextlib.contextmanager
 def environment(database, commit=True):
-    """Yield a superuser environment; commit at the end unless told not to."""
+    """Yield a superuser environment; commit at the end unless ``commit`` is false."""
     registry = odoo.registry(database)
     with api.Environment.manage(), registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

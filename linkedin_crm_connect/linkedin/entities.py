@@ -40,7 +40,7 @@ def make_key(resource, integration_context, **ids):
 
     ``resource`` is a ``Resource`` as resolved for the backend (so a
     per-backend ``dataProvider`` override applies) or a resource name, which
-    takes the table's definition. ``ids`` holds the resource's own id fields
+    takes the table's definition. ``ids`` contains the resource's own id fields
     (for example ``tcrmPipelineId``). Raises ``KeyError`` naming a key field
     that was not given.
     """
@@ -136,8 +136,7 @@ def job_posting_element(job, integration_context):
 def pipeline_entity(job):
     """Map an ``hr.job`` to a ``tcrmPipelines`` entity.
 
-    Recommended Matches needs a title and a location on every pipeline, so
-    the company's city stands in when the job has no address of its own.
+    Recommended Matches needs a title and a location on every pipeline, so the company's city is used when the job has no address of its own.
     """
     created = to_epoch_ms(job["created"])
     entity = {

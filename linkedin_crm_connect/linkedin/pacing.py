@@ -62,7 +62,7 @@ class Pacer:
     def release(self, resource, count):
         """Give back the records of the last request, which LinkedIn refused.
 
-        A request answered 429 counts nothing at LinkedIn, so keeping its
+        A request rejected with 429 counts nothing at LinkedIn, so keeping its
         records in the window would waste that much of the allowance.
         """
         window = self._sent[resource]

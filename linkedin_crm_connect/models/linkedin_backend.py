@@ -129,11 +129,6 @@ class LinkedInBackend(models.Model):
     sync_started_at = fields.Datetime(readonly=True, copy=False)
     sync_finished_at = fields.Datetime(readonly=True, copy=False)
     sync_message = fields.Text(readonly=True, copy=False)
-    sync_totals_json = fields.Text(
-        readonly=True,
-        copy=False,
-        help="Records per entity type found in Odoo when the last sync started.",
-    )
     pace_requests = fields.Boolean(
         "Pace requests",
         default=True,
@@ -492,11 +487,6 @@ class LinkedInBackend(models.Model):
                 if commit:
                     self.env.cr.rollback()
                 _logger.exception("linkedin backend %s: flush failed", backend.id)
-
-    def sync_totals(self):
-        """Return ``{entity_type: count}`` counted when the last sync started."""
-        self.ensure_one()
-        return json.loads(self.sync_totals_json or "{}")
 
     def _compute_picks_html(self):
         rows = "".join(

@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 
 
 class LinkedInCandidate(models.Model):
-    """A person as LinkedIn sees it: one candidate behind many applications.
+    """A person as LinkedIn records it: one candidate behind many applications.
 
     Odoo Recruitment stores applications, LinkedIn stores candidates, so each
     ``hr.applicant`` links to one row here. An applicant joins the candidate
@@ -281,7 +281,7 @@ class LinkedInCandidate(models.Model):
 
     @api.multi
     def write(self, vals):
-        """Merge with the candidate that already holds a person URN being set."""
+        """Merge with the candidate that already has the person URN being set."""
         urn = vals.get("person_urn")
         if not urn or len(self) != 1:
             result = super().write(vals)

@@ -95,7 +95,7 @@ class _Run:
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
         self.pacer = Pacer()
-        #: Consecutive 429 answers per resource, reset by a success.
+        #: Consecutive 429 responses per resource, reset by a success.
         self.rate_limited = {}
         #: Filter of the extraction in progress (see ``_extract``).
         self.only = None
@@ -119,7 +119,6 @@ class _Run:
         self.env["linkedin.stage.history"].sudo().backfill(self.company)
         items = {code: self._extract(code) for code, _label, _res in ENTITY_TYPES}
         totals = {code: len(rows) for code, rows in items.items()}
-        self.backend.write({"sync_totals_json": json.dumps(totals)})
         self._commit()
         _logger.info(
             "linkedin backend %s: historical sync started, %s",
@@ -594,10 +593,10 @@ class _Run:
     def _with_retry(self, resource, call, *args, count=1):
         """Run ``call(*args)``, retrying transient failures with back-off.
 
-        A 429 is retried after an exponential back-off with jitter; the fifth
+        A 429 is retried after an exponential back-off with jitter. The fifth
         429 in a row on a resource, or one naming the daily limit, raises
-        ResourceHeld until the next UTC midnight, when LinkedIn's daily
-        counters reset.
+        ResourceHeld until the next UTC midnight, because LinkedIn's daily
+        counters reset then.
         """
         attempt = 0
         while True:

@@ -102,7 +102,7 @@ class OdooTokenStore(TokenStore):
     def read_status(self):
         """Return ``(status, expires_at, checked_at)`` of the stored token.
 
-        Read through this store's own cursor, so the answer includes a token
+        Read through this store's own cursor, so the result includes a token
         another worker stored after the caller's transaction began.
         """
         with self._cursor() as cr:
@@ -129,7 +129,7 @@ class OdooTokenStore(TokenStore):
         """Hold the backend's token row locked while one worker fetches a token.
 
         A second worker blocks here, then reads the token the first one
-        stored (READ COMMITTED sees it) instead of fetching another.
+        stored (READ COMMITTED makes it visible) instead of fetching another.
         """
         cr = odoo.sql_db.db_connect(self.dbname).cursor(serialized=False)
         try:

@@ -59,7 +59,7 @@ def sandbox_url():
 
 
 def sandbox_call(method, path, **kwargs):
-    """Call a sandbox control endpoint and return the decoded JSON answer."""
+    """Call a sandbox control endpoint and return its decoded JSON response."""
     response = requests.request(method, sandbox_url() + path, timeout=(5, 30), **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None
