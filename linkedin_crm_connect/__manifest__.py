@@ -35,6 +35,7 @@ through token introspection.
         "views/hr_recruitment_stage_views.xml",
         "views/hr_recruitment_source_views.xml",
         "views/linkedin_menus.xml",
+        "views/linkedin_assets.xml",
     ],
     "installable": True,
     "application": False,
