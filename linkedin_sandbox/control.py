@@ -23,6 +23,11 @@ get no added latency and count toward no rate limit.
   ``ENABLED`` or ``DISABLED``.
 - ``GET /sandbox/onboarding``: provisioned applications (without their
   secrets) and granted integrations with names, statuses and configurations.
+- ``GET /sandbox/plugins/in.js`` and ``GET /sandbox/plugins/onboarding-widget.js``:
+  stand-ins of LinkedIn's loader and onboarding plugin (see plugins.py).
+
+``OPTIONS`` on ``onboarding/grant`` and the plugin scripts answers the CORS
+preflight, and their responses, errors included, carry CORS headers.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import integrations
+from . import integrations, plugins
 from .errors import SERVICE_ERROR_NOT_FOUND, ApiError
 from .media import resume_as_dict
 from .restli import bad_request, media_type
@@ -48,9 +53,24 @@ CONTROL_PREFIX = "/sandbox/"
 
 def handle_control(state: SandboxState, request: Request) -> Response:
     """Serve a control endpoint, or return its error response."""
+    name = request.path[len(CONTROL_PREFIX) :]
+    response = _dispatch(state, request, name)
+    if name in plugins.CORS_NAMES:
+        plugins.add_cors_headers(request, response)
+    return response
+
+
+def _dispatch(state: SandboxState, request: Request, name: str) -> Response:
     try:
         _require_loopback(request.client_host)
-        name = request.path[len(CONTROL_PREFIX) :]
+        if request.method == "OPTIONS" and name in plugins.CORS_NAMES:
+            return plugins.preflight(request)
+        if name.startswith(plugins.PLUGINS_PREFIX):
+            if request.method != "GET":
+                raise ApiError(
+                    405, f"{request.method} is not allowed on {request.path}"
+                )
+            return plugins.serve_plugin(name[len(plugins.PLUGINS_PREFIX) :])
         handler = _ROUTES.get((request.method, name))
         if handler is None:
             if any(route_name == name for _, route_name in _ROUTES):

@@ -80,6 +80,21 @@ RSC_TYPES = (
     "APPLY_CONNECT",
 )
 INTEGRATION_TYPES = (*CRM_BUNDLE_TYPES, *RSC_TYPES)
+# Bundle names of LinkedIn's public onboarding plugin sample, with the types
+# each grants. LinkedIn does not publish the members, so these are picks.
+BUNDLES = {
+    CRM_BUNDLE: CRM_BUNDLE_TYPES,
+    "RECRUITER_SYSTEM_CONNECT_COMPANY": (
+        "ONE_CLICK_EXPORT",
+        "PROFILE_PLUGIN",
+        "RECOMMENDED_MATCHES",
+        "IN_ATS_INDICATOR",
+    ),
+    "RECRUITER_SYSTEM_CONNECT_CONTRACT": ("CSA_API",),
+}
+# Apply Connect bundles of the same sample: accepted and granted as nothing,
+# because the sandbox models no Apply Connect integration for them.
+IGNORED_BUNDLES = ("APPLY_WITH_LINKEDIN", "APPLY_STARTERS_EXP")
 # Types whose integrationContext is the contract URN, not the organization's.
 CONTRACT_CONTEXT_TYPES = ("CSA_API", "CRM_CSA_API")
 
@@ -400,10 +415,10 @@ def grant(
 ) -> list[dict[str, str]]:
     """Grant integrations as a Recruiter admin does in the plugin.
 
-    Returns the payload that the plugin passes to ``data-onintegrate``. The
-    bundle name CANDIDATE_RELATIONSHIP_MANAGEMENT grants each of its
-    members. A type granted before keeps its name, status and
-    configurations. Raises ValueError for an invalid argument.
+    Returns the payload that the plugin passes to ``data-onintegrate``. A
+    bundle name of ``BUNDLES`` grants each of its members, and one of
+    ``IGNORED_BUNDLES`` grants nothing. A type granted before keeps its name,
+    status and configurations. Raises ValueError for an invalid argument.
     """
     if not ORGANIZATION_URN.match(organization_urn):
         raise ValueError(
@@ -415,15 +430,17 @@ def grant(
             f"contract_urn: {contract_urn!r} is not a urn:li:contract:<id> URN"
         )
     expanded: list[str] = []
+    ignored: list[str] = []
     for integration_type in integration_types:
-        members = (
-            CRM_BUNDLE_TYPES if integration_type == CRM_BUNDLE else (integration_type,)
-        )
+        if integration_type in IGNORED_BUNDLES:
+            ignored.append(integration_type)
+            continue
+        members = BUNDLES.get(integration_type, (integration_type,))
         for member in members:
             if member not in INTEGRATION_TYPES:
                 raise ValueError(
-                    f"integration_types: {member!r} is not one of {CRM_BUNDLE}, "
-                    f"{', '.join(INTEGRATION_TYPES)}"
+                    f"integration_types: {member!r} is not one of "
+                    f"{', '.join((*BUNDLES, *IGNORED_BUNDLES, *INTEGRATION_TYPES))}"
                 )
             if member in CONTRACT_CONTEXT_TYPES and contract_urn is None:
                 raise ValueError(
@@ -457,7 +474,15 @@ def grant(
                     "requestId": str(uuid.uuid4()),
                 }
             )
-    _logger.info("granted integrations %s to client %s", ", ".join(expanded), client_id)
+    _logger.info(
+        "granted integrations %s to client %s", ", ".join(expanded) or "none", client_id
+    )
+    if ignored:
+        _logger.info(
+            "ignored bundles %s for client %s: not modelled by the sandbox",
+            ", ".join(ignored),
+            client_id,
+        )
     return payload
 
 

@@ -136,6 +136,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
+    def do_OPTIONS(self) -> None:
+        # CORS preflight of the plugin routes; see plugins.py.
+        self._handle()
+
     def _handle(self) -> None:
         state = self.server.state
         path, _, raw_query = self.path.partition("?")
