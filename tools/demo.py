@@ -1,9 +1,9 @@
-"""Steps of the demo: load data, connect a backend, sync, print the parity table.
+"""Steps of the demo: load data, onboard a company, sync, print the parity table.
 
 Run with the project's virtualenv Python, from ``bin/demo``:
 
     demo.py --config FILE --database DB load --count 1000
-    demo.py --config FILE --database DB configure --sandbox-url URL
+    demo.py --config FILE --database DB configure --sandbox-url URL [--base-url URL]
     demo.py --config FILE --database DB sync --sandbox-url URL
 
 ``sync`` exits 0 only when every Odoo record is either held by LinkedIn (the
@@ -26,8 +26,10 @@ import odoo_env
 
 ORGANIZATION_URN = "urn:li:organization:1001"
 CONTRACT_URN = "urn:li:contract:2001"
-CLIENT_ID = "demo-client"
-CLIENT_SECRET = "demo-secret/+="
+SECOND_CONTRACT_URN = "urn:li:contract:2002"
+OTHER_ORGANIZATION_URN = "urn:li:organization:9009"
+PARTNER_CLIENT_ID = "demo-partner"
+PARTNER_CLIENT_SECRET = "demo-partner-secret/+="
 
 #: Rows of the parity table: label, sandbox resource, binding entity type.
 ROWS = [
@@ -63,13 +65,22 @@ def command_load(env, args):
 
 
 def command_configure(env, args):
+    """Onboard the main company as an admin does, against the sandbox.
+
+    The partner application provisions the company's application; the
+    sandbox's grant endpoint stands in for a Recruiter admin's approval in
+    the onboarding plugin, and its answer goes through the same handler as
+    the plugin's callback in the browser. The historical sync is then queued
+    by the add-on itself.
+    """
     url = args.sandbox_url.rstrip("/")
     response = requests.post(
         url + "/sandbox/clients",
-        json={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+        json={"client_id": PARTNER_CLIENT_ID, "client_secret": PARTNER_CLIENT_SECRET},
         timeout=(5, 30),
     )
     response.raise_for_status()
+    env["ir.config_parameter"].sudo().set_param("web.base.url", args.base_url)
     company = env.ref("base.main_company")
     Backend = env["linkedin.backend"]
     values = {
@@ -77,10 +88,10 @@ def command_configure(env, args):
         "company_id": company.id,
         "api_base": url,
         "oauth_base": url + "/oauth/v2",
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "organization_urn": ORGANIZATION_URN,
-        "contract_urn": CONTRACT_URN,
+        "plugin_script_url": url + "/sandbox/plugins/in.js",
+        "onboarding_widget_url": url + "/sandbox/plugins/onboarding-widget.js",
+        "partner_client_id": PARTNER_CLIENT_ID,
+        "partner_client_secret": PARTNER_CLIENT_SECRET,
         "pace_requests": not args.no_pacing,
     }
     backend = Backend.search([("company_id", "=", company.id)])
@@ -88,9 +99,66 @@ def command_configure(env, args):
         backend.write(values)
     else:
         backend = Backend.create(values)
-    backend.action_test_connection()
-    print("backend %d: %s" % (backend.id, backend.connection_message))
-    return 0 if backend.state == "connected" else 1
+
+    backend.action_provision_application()
+    print(
+        "provisioned application %s (%s): %s"
+        % (
+            backend.provisioned_key,
+            backend.application_name,
+            backend.provisioning_message,
+        )
+    )
+    backend.action_provision_application()
+    print("provisioning again: %s" % backend.provisioning_message)
+
+    service = env["linkedin.onboarding"]
+    result = service.handle_callback(
+        backend, _grant(url, backend, ORGANIZATION_URN, CONTRACT_URN)
+    )
+    print("onboarding plugin approved: %s" % result["message"])
+    second = service.handle_callback(
+        backend, _grant(url, backend, ORGANIZATION_URN, SECOND_CONTRACT_URN)
+    )
+    print("second contract, same organization: %s" % second["message"])
+    other = service.handle_callback(
+        backend, _grant(url, backend, OTHER_ORGANIZATION_URN, "urn:li:contract:9009")
+    )
+    print("contract of another organization: %s" % other["message"])
+    for integration in backend.integration_ids:
+        print(
+            "  %-24s %-28s %s"
+            % (
+                integration.integration_type,
+                integration.integration_context,
+                integration.status,
+            )
+        )
+    env.cr.commit()
+    ready = (
+        result["ok"]
+        and second["ok"]
+        and not other["ok"]
+        and backend.state == "connected"
+        and backend.sync_state == "queued"
+    )
+    return 0 if ready else 1
+
+
+def _grant(url, backend, organization, contract):
+    """Approve the CRM bundle in the sandbox, as the onboarding plugin does."""
+    response = requests.post(
+        url + "/sandbox/onboarding/grant",
+        json={
+            "client_id": backend.client_id,
+            "organization_urn": organization,
+            "contract_urn": contract,
+            "integration_types": ["CANDIDATE_RELATIONSHIP_MANAGEMENT"],
+        },
+        timeout=(5, 30),
+    )
+    response.raise_for_status()
+    return response.json()
 
 
 def failure_reasons(env, backend, code, limit=3):
@@ -202,6 +270,11 @@ def main(argv=None):
         sub = commands.add_parser(name)
         sub.add_argument("--sandbox-url", required=True)
         if name == "configure":
+            sub.add_argument(
+                "--base-url",
+                default="http://127.0.0.1:8069",
+                help="Odoo's web.base.url: the plugins' domain and the callbacks",
+            )
             sub.add_argument(
                 "--no-pacing",
                 action="store_true",

@@ -14,7 +14,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 REDACTED = "***"
 
 #: Form and JSON fields whose values failure records show as ``***``.
-SECRET_FIELDS = frozenset({"client_secret", "access_token", "refresh_token", "token"})
+SECRET_FIELDS = frozenset(
+    {"client_secret", "clientSecret", "access_token", "refresh_token", "token"}
+)
 
 #: Maximum number of characters of a body kept in a RequestRecord.
 MAX_RECORDED_BODY = 1_000_000

@@ -147,6 +147,34 @@ RESOURCES = MappingProxyType(
             records_per_minute=10_000,
             requests_per_day=100_000,
         ),
+        # Onboarding. provisionedApplications is called with the partner
+        # application's token; LinkedIn publishes no limits for it, so these
+        # copy atsCandidates. atsIntegrations has 5,000 requests a day.
+        "provisionedApplications": Resource(
+            name="provisionedApplications",
+            path="provisionedApplications",
+            api="v2",
+            version=None,
+            key_fields=(),
+            data_provider=None,
+            records_per_minute=10_000,
+            requests_per_day=100_000,
+        ),
+        "atsIntegrations": Resource(
+            name="atsIntegrations",
+            path="atsIntegrations",
+            api="v2",
+            version=None,
+            key_fields=(
+                "integrationContext",
+                "integrationType",
+                "tenantType",
+                "dataProvider",
+            ),
+            data_provider="ATS",
+            records_per_minute=10_000,
+            requests_per_day=5_000,
+        ),
         # One resume per call. NOTE: LinkedIn publishes no daily or per-minute
         # limits for hireMediaUrl; these copy atsCandidates. The data_provider
         # is the one sent inside tcrmResumeParameters.
@@ -419,5 +447,33 @@ PICKS = (
             "a versioned /rest/ resource added after 2025",
             "a key of candidate, pipeline, stage and the time of the change",
         ),
+    ),
+    Pick(
+        subject="Onboarding plugin callback argument",
+        value="an array of {integrationType, integrationContext, tenantType, "
+        "requestId}, one per granted integration",
+        alternatives=(
+            (
+                "an object wrapping the array; linkedin/onboarding.parse_callback "
+                "accepts the variants it lists"
+            ),
+        ),
+    ),
+    Pick(
+        subject="Members of the CANDIDATE_RELATIONSHIP_MANAGEMENT bundle",
+        value="CRM_ONE_CLICK_EXPORT, CRM_CSA_API (contract context), "
+        "CRM_PROFILE_PLUGIN, CRM_RECOMMENDED_MATCHES, CRM_IN_CRM_INDICATOR",
+        alternatives=("other CRM_* names further down LinkedIn's type list",),
+    ),
+    Pick(
+        subject="Child application credentials in provisionedApplications answers",
+        value="credentials.clientId and credentials.clientSecret",
+        alternatives=("top-level clientId and clientSecret (also read)",),
+    ),
+    Pick(
+        subject="Configurations of CRM_ONE_CLICK_EXPORT",
+        value="CALLBACK_URL and JOB_POSTING_VIEWERS = ALL_PRODUCT_USERS, as for "
+        "RSC's ONE_CLICK_EXPORT",
+        alternatives=("CRM-specific configuration names",),
     ),
 )

@@ -162,6 +162,86 @@ class LinkedInBackend(models.Model):
         help="Values the add-on sends that LinkedIn has not confirmed publicly.",
     )
 
+    # -- onboarding -------------------------------------------------------
+    partner_client_id = fields.Char(
+        "Partner client id",
+        compute="_compute_partner_client_id",
+        inverse="_inverse_partner_client_id",
+        groups=ADMIN_GROUP,
+        help="Client id of the LinkedIn partner's own (parent) application. "
+        "Entered once for the whole Odoo instance; it provisions each "
+        "company's application.",
+    )
+    partner_client_secret = fields.Char(
+        "Partner client secret",
+        compute="_compute_partner_client_secret",
+        inverse="_inverse_partner_client_secret",
+        groups=ADMIN_GROUP,
+    )
+    provisioned_key = fields.Char(
+        "Application key",
+        readonly=True,
+        copy=False,
+        help="Key of the company's developer application on LinkedIn.",
+    )
+    unique_foreign_id = fields.Char(
+        "Unique foreign id",
+        readonly=True,
+        copy=False,
+        help="Built from database.uuid and the company id; LinkedIn keeps one "
+        "application per value.",
+    )
+    application_name = fields.Char(readonly=True, copy=False)
+    application_domains = fields.Char(
+        "JavaScript SDK domains",
+        readonly=True,
+        copy=False,
+        help="validJsSdkDomains of the application: the origin of Odoo's base "
+        "URL, where the LinkedIn plugins may run.",
+    )
+    provisioning_message = fields.Text(readonly=True, copy=False)
+    plugin_script_url = fields.Char(
+        "Plugin loader URL",
+        default="https://platform.linkedin.com/xdoor/scripts/in.js",
+        help="LinkedIn's in.js, which loads every plugin.",
+    )
+    onboarding_widget_url = fields.Char(
+        "Onboarding plugin URL",
+        default="https://platform.linkedin.com/rsc/extensions/onboarding-widget",
+        help="The integration configuration (onboarding) plugin that in.js loads.",
+    )
+    rsc_enabled = fields.Boolean(
+        "Recruiter System Connect",
+        help="Also offer the Recruiter System Connect bundles in the onboarding "
+        "plugin, on the same application.",
+    )
+    onboarding_state = fields.Selection(
+        [
+            ("none", "Not provisioned"),
+            ("provisioned", "Awaiting approval"),
+            ("granted", "Awaiting enablement"),
+            ("enabled", "Enabled"),
+            ("disabled", "Disabled on LinkedIn"),
+        ],
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    onboarding_message = fields.Text(readonly=True, copy=False)
+    onboarding_payload = fields.Text(
+        "Last plugin answer",
+        readonly=True,
+        copy=False,
+        help="What the onboarding plugin last passed to Odoo, as received.",
+    )
+    onboarding_plugin_config = fields.Text(
+        compute="_compute_onboarding_plugin_config", groups=ADMIN_GROUP
+    )
+    integration_ids = fields.One2many(
+        "linkedin.integration", "backend_id", "Integrations", readonly=True
+    )
+
     _sql_constraints = [
         (
             "company_uniq",
@@ -206,6 +286,77 @@ class LinkedInBackend(models.Model):
                 "DELETE FROM linkedin_token WHERE backend_id IN %s", (ids,)
             )
         return result
+
+    # -- onboarding ---------------------------------------------------------
+
+    def _compute_partner_client_id(self):
+        client_id = self.env["linkedin.onboarding"].partner_credentials()[0]
+        for backend in self:
+            backend.partner_client_id = client_id
+
+    def _compute_partner_client_secret(self):
+        client_secret = self.env["linkedin.onboarding"].partner_credentials()[1]
+        for backend in self:
+            backend.partner_client_secret = client_secret
+
+    # One partner application serves the whole instance: each value is an
+    # instance parameter, whichever backend it was entered on. Each field has
+    # its own compute and inverse, so writing one never reads the other.
+    def _inverse_partner_client_id(self):
+        for backend in self:
+            self.env["ir.config_parameter"].sudo().set_param(
+                "linkedin_crm_connect.partner_client_id",
+                (backend.partner_client_id or "").strip(),
+            )
+
+    def _inverse_partner_client_secret(self):
+        for backend in self:
+            self.env["ir.config_parameter"].sudo().set_param(
+                "linkedin_crm_connect.partner_client_secret",
+                (backend.partner_client_secret or "").strip(),
+            )
+
+    @api.depends(
+        "provisioned_key", "plugin_script_url", "onboarding_widget_url", "rsc_enabled"
+    )
+    def _compute_onboarding_plugin_config(self):
+        service = self.env["linkedin.onboarding"]
+        for backend in self:
+            backend.onboarding_plugin_config = json.dumps(
+                service.plugin_config(backend) if backend.id else {"ready": False}
+            )
+
+    @api.multi
+    def action_provision_application(self):
+        """Provision the company's LinkedIn application, or find the existing one."""
+        for backend in self:
+            self.env["linkedin.onboarding"].provision(backend)
+        return True
+
+    @api.multi
+    def action_configure_integrations(self):
+        """Name, configure and verify the recorded integrations again."""
+        for backend in self:
+            result = self.env["linkedin.onboarding"].configure(backend)
+            if not result["ok"]:
+                _logger.info("linkedin backend %s: %s", backend.id, result["message"])
+        return True
+
+    @api.multi
+    def action_check_integrations(self):
+        """Read the integrations' status from LinkedIn."""
+        for backend in self:
+            self.env["linkedin.onboarding"].check(backend)
+        return True
+
+    @api.multi
+    def action_reenable_integrations(self):
+        """Resume after a Recruiter admin switched the integrations on again."""
+        for backend in self:
+            result = self.env["linkedin.onboarding"].check(backend)
+            if not result["ok"]:
+                raise UserError(result["message"])
+        return True
 
     # -- token --------------------------------------------------------------
 

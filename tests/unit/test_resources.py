@@ -16,6 +16,8 @@ EXPECTED_NAMES = {
     "simpleJobPostings",
     "simpleJobPostingTasks",
     "hireMediaUrl",
+    "provisionedApplications",
+    "atsIntegrations",
 }
 
 
