@@ -43,6 +43,7 @@ from .calls import (
     restli_method,
 )
 from .errors import (
+    SERVICE_ERROR_INTEGRATION_DISABLED,
     SERVICE_ERROR_INVALID_FIELD,
     SERVICE_ERROR_MISSING_PARENT,
     SERVICE_ERROR_NOT_FOUND,
@@ -196,6 +197,8 @@ def check_protocol_headers(state: SandboxState, request: Request) -> None:
 
 def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
     method = call.effective.method
+    if method != "GET":
+        check_integrations_enabled(call)
     if method == "PUT":
         require_restli_method(call, "BATCH_UPDATE", required=True)
         return batch_write(call, spec, _upsert_entity)
@@ -214,6 +217,38 @@ def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
         require_restli_method(call, "BATCH_GET", required=False)
         return _batch_get(call, spec)
     raise method_not_allowed(call, ("PUT", "POST", "DELETE", "GET"))
+
+
+# integrations.STATUS_DISABLED; integrations.py imports this module, so the
+# value is repeated here rather than imported.
+INTEGRATION_DISABLED = "DISABLED"
+
+
+def check_integrations_enabled(call: ApiCall) -> None:
+    """Raise 403 when a CRM integration of the caller's application is disabled.
+
+    LinkedIn accepts CRM data only while the customer keeps the integration
+    switched on in Recruiter. A client that went through no onboarding (the
+    tests' plain clients) has no integrations and is not checked.
+    """
+    store = call.state.store
+    with store.lock:
+        disabled = [
+            integration.key
+            for integration in store.integrations.get(call.token.client_id, {}).values()
+            if integration.status == INTEGRATION_DISABLED
+            and integration.key["integrationType"].startswith("CRM_")
+        ]
+    if disabled:
+        key = disabled[0]
+        raise ApiError(
+            403,
+            f"The {key['integrationType']} integration of "
+            f"{key['integrationContext']} is disabled; a Recruiter admin must "
+            "enable it before data is accepted",
+            service_error_code=SERVICE_ERROR_INTEGRATION_DISABLED,
+            code="INTEGRATION_DISABLED",
+        )
 
 
 def parse_query_keys(call: ApiCall, spec: ResourceSpec) -> QueryKeys:

@@ -22,6 +22,8 @@ SERVICE_ERROR_INVALID_REQUEST = 103
 SERVICE_ERROR_VERSION = 104
 # Request too large: URL limits (414) and body size (413).
 SERVICE_ERROR_TOO_LARGE = 105
+# Data sent while a CRM integration of the application is disabled.
+SERVICE_ERROR_INTEGRATION_DISABLED = 106
 
 # 401 codes as LinkedIn returns them. NOTE: 65600 and 65601 appear in
 # LinkedIn responses quoted in public bug reports; 65602 and 65604 follow the

@@ -537,10 +537,26 @@ class LinkedInBackend(models.Model):
         return True
 
     def require_action(self, message):
-        """Show that an admin must act, with the reason, and stop the sync."""
+        """Show that an admin must act, with the reason, and stop the sync.
+
+        A message saying that an integration is disabled (LinkedIn's 403 when
+        the customer switched it off in Recruiter) also marks the onboarding
+        as disabled, which shows the Re-enable button.
+        """
         self.ensure_one()
         _logger.warning("linkedin backend %s: action required: %s", self.id, message)
-        self.write({"state": "action_required", "state_reason": message})
+        vals = {"state": "action_required", "state_reason": message}
+        lowered = message.lower()
+        if self.integration_ids and "integration" in lowered and "disabled" in lowered:
+            vals["onboarding_state"] = "disabled"
+            vals["state_reason"] = (
+                _(
+                    "%s A Recruiter admin switches the integration on again in "
+                    "Recruiter; then press Re-enable integrations."
+                )
+                % message
+            )
+        self.write(vals)
 
     def _compute_holds_html(self):
         for backend in self:

@@ -432,10 +432,17 @@ class LinkedInOnboarding(models.AbstractModel):
                 )
                 % names
             )
-            backend.write(
-                {"onboarding_state": "disabled", "onboarding_message": message}
+            _logger.warning(
+                "linkedin backend %s: action required: %s", backend.id, message
             )
-            backend.require_action(message)
+            backend.write(
+                {
+                    "onboarding_state": "disabled",
+                    "onboarding_message": message,
+                    "state": "action_required",
+                    "state_reason": message,
+                }
+            )
             return {"ok": False, "message": message}
         if waiting:
             message = _(

@@ -453,6 +453,36 @@ class TestIntegrationStatus(OnboardingCase):
         self.env["linkedin.backend"]._cron_flush(commit=False)
         self.assertEqual(set(pending.mapped("state")), {"done"})
 
+    def test_disabled_403_on_flush_shows_reenable(self):
+        self.onboard()
+        self.backend.sync_state = "done"
+        self.set_status("CRM_ONE_CLICK_EXPORT", "DISABLED")
+        job = self.env["hr.job"].create({"name": "Sent while disabled"})
+
+        self.env["linkedin.backend"]._cron_flush(commit=False)
+
+        self.assertEqual(self.backend.state, "action_required")
+        self.assertEqual(self.backend.onboarding_state, "disabled")
+        self.assertIn("INTEGRATION_DISABLED", self.backend.state_reason)
+        self.assertIn("Re-enable integrations", self.backend.state_reason)
+        rows = self.env["linkedin.outbox"].search(
+            [
+                ("backend_id", "=", self.backend.id),
+                ("entity_type", "=", "pipeline"),
+                ("res_id", "=", job.id),
+            ]
+        )
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows.state, "pending")
+
+        self.set_status("CRM_ONE_CLICK_EXPORT", "ENABLED")
+        self.backend.action_reenable_integrations()
+        rows.write({"next_attempt_at": False})
+        self.env["linkedin.backend"]._cron_flush(commit=False)
+
+        self.assertEqual(self.backend.state, "connected")
+        self.assertEqual(set(rows.mapped("state")), {"done"})
+
     def test_scheduled_check_finds_disabled(self):
         self.onboard()
         self.set_status("CRM_CSA_API", "DISABLED")

@@ -7,7 +7,15 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from sandbox_helpers import CLIENT_ID, ORG, SandboxClient, body_key, indexed_query
+from sandbox_helpers import (
+    CLIENT_ID,
+    ORG,
+    SandboxClient,
+    body_key,
+    candidate_entity,
+    candidate_key,
+    indexed_query,
+)
 
 PATH = "/v2/atsIntegrations"
 CONTRACT = "urn:li:contract:789"
@@ -298,6 +306,23 @@ def test_status_disabled_shows(client: SandboxClient) -> None:
         "DISABLED"
     )
     assert stored_integrations(client)[0]["status"] == "DISABLED"
+
+
+def test_disabled_integration_rejects_writes_403(client: SandboxClient) -> None:
+    grant(client)
+    key = integration_key()
+    name(client, [key])
+    pair = (candidate_key("c1"), candidate_entity())
+    assert client.upsert("atsCandidates", [pair]).status_code == 200
+
+    set_status(client, key, "DISABLED")
+    response = client.upsert("atsCandidates", [pair])
+
+    assert response.status_code == 403, response.text
+    assert response.json()["code"] == "INTEGRATION_DISABLED"
+    assert "CRM_ONE_CLICK_EXPORT integration of " + ORG in response.json()["message"]
+    set_status(client, key, "ENABLED")
+    assert client.upsert("atsCandidates", [pair]).status_code == 200
 
 
 def test_renaming_keeps_disabled(client: SandboxClient) -> None:
