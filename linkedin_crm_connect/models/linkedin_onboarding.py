@@ -323,6 +323,10 @@ class LinkedInOnboarding(models.AbstractModel):
             client = self._child_client(backend)
             self._name_integrations(backend, client, integrations)
             self._set_configurations(backend, client, integrations)
+        except UserError as exc:
+            message = exc.name
+            backend.write({"onboarding_message": message})
+            return {"ok": False, "message": message}
         except errors.LinkedInError as exc:
             message = _("LinkedIn rejected the integration set-up: %s") % exc
             backend.write({"onboarding_message": message})
@@ -461,7 +465,9 @@ class LinkedInOnboarding(models.AbstractModel):
 
         message = _("All %d integrations are enabled.") % len(integrations)
         vals = {"onboarding_state": "enabled", "onboarding_message": message}
-        if backend.state != "connected":
+        # Another cause of "action required" (a 426, a 403 on one resource)
+        # stays until its own fix; only a disabled integration is cleared here.
+        if backend.state == "draft" or backend.onboarding_state == "disabled":
             vals.update(state="connected", state_reason=False)
         backend.write(vals)
         if backend.sync_state == "never":

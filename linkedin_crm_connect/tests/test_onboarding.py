@@ -327,6 +327,18 @@ class TestCallback(OnboardingCase):
         self.assertEqual(self.backend.onboarding_state, "granted")
         self.assertEqual(self.backend.sync_state, "never")
 
+    def test_callback_without_credentials_keeps_grants(self):
+        payload = [
+            {"integrationType": "CRM_ONE_CLICK_EXPORT", "integrationContext": self.org}
+        ]
+
+        result = self.service.handle_callback(self.backend, payload)
+
+        self.assertFalse(result["ok"])
+        self.assertIn("no client id", result["message"])
+        self.assertEqual(len(self.backend.integration_ids), 1)
+        self.assertEqual(self.backend.integration_ids.status, "granted")
+
     def test_guard_admits_company_linkedin_admins(self):
         self.backend.action_provision_application()
         recruiter = self.env["res.users"].create(
@@ -482,6 +494,16 @@ class TestIntegrationStatus(OnboardingCase):
 
         self.assertEqual(self.backend.state, "connected")
         self.assertEqual(set(rows.mapped("state")), {"done"})
+
+    def test_check_keeps_other_action_required(self):
+        self.onboard()
+        self.backend.require_action("LinkedIn-Version 202001 is not active")
+
+        result = self.service.check(self.backend)
+
+        self.assertTrue(result["ok"], result["message"])
+        self.assertEqual(self.backend.state, "action_required")
+        self.assertIn("202001", self.backend.state_reason)
 
     def test_scheduled_check_finds_disabled(self):
         self.onboard()
