@@ -35,15 +35,25 @@ def missing_browser_tools() -> str | None:
 
 
 def run_steps(
-    steps: list[list[Any]], timeout_ms: int = 30_000, process_timeout: float = 180
+    steps: list[list[Any]],
+    timeout_ms: int = 30_000,
+    process_timeout: float = 180,
+    failure_screenshot: Path | None = None,
+    viewport: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Run the steps in a new headless Chromium and return drive.js's report.
 
-    The report has ``ok``, ``values``, ``error``, ``failed_step``,
-    ``console`` and ``blocked`` (see drive.js). Raises RuntimeError when the
-    driver prints no report.
+    ``timeout_ms`` bounds each step, and ``viewport`` is (width, height) in
+    CSS pixels. The report has ``ok``, ``values``,
+    ``error``, ``failed_step``, ``console`` and ``blocked`` (see drive.js).
+    Raises RuntimeError when the driver prints no report.
     """
-    request = json.dumps({"steps": steps, "timeout_ms": timeout_ms})
+    options: dict[str, Any] = {"steps": steps, "timeout_ms": timeout_ms}
+    if failure_screenshot is not None:
+        options["failure_screenshot"] = str(failure_screenshot)
+    if viewport is not None:
+        options["viewport"] = {"width": viewport[0], "height": viewport[1]}
+    request = json.dumps(options)
     completed = subprocess.run(
         ["node", str(DRIVER)],
         input=request,

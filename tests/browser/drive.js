@@ -3,7 +3,9 @@
  *
  * Usage: node drive.js < steps.json
  *
- * The input is {"steps": [[operation, argument...], ...], "timeout_ms": N}.
+ * The input is {"steps": [[operation, argument...], ...], "timeout_ms": N,
+ * "viewport": {"width": N, "height": N}, "failure_screenshot": path}; all
+ * but steps are optional.
  * Operations:
  *   ["goto", url]                   open url and wait for its load event
  *   ["wait", selector]              wait until selector is visible
@@ -12,13 +14,15 @@
  *   ["wait_for", expression]        wait until a JS expression is truthy
  *   ["evaluate", name, expression]  store the expression's value as name
  *   ["text", name, selector]        store the element's inner text as name
+ *   ["pause", milliseconds]         wait, e.g. for an animation to end
  *   ["screenshot", path]            save a PNG of the page
  *   ["screenshot_of", path, selector]  save a PNG of one element
  *
  * Prints one JSON object on stdout: {"ok": bool, "values": {name: value},
  * "error": str, "failed_step": [...], "console": [...], "blocked": [...]}.
- * A failing step stops the run and, like a browser error, sets "ok" false;
- * the process still exits 0 so that the caller reads the report. Requests
+ * A failing step stops the run, sets "ok" false and saves a screenshot to
+ * failure_screenshot when given. The process still exits 0 so that the
+ * caller reads the report. Requests
  * to any host but 127.0.0.1 are aborted and listed under "blocked".
  */
 "use strict";
@@ -71,6 +75,9 @@ async function runStep(page, step, values, timeout) {
         case "text":
             values[args[0]] = await page.innerText(args[1], { timeout });
             break;
+        case "pause":
+            await page.waitForTimeout(args[0]);
+            break;
         case "screenshot":
             await page.screenshot({ path: args[0], fullPage: true });
             break;
@@ -92,7 +99,8 @@ async function main() {
         timeout,
     });
     try {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const viewport = input.viewport || { width: 1280, height: 900 };
+        const context = await browser.newContext({ viewport });
         await context.route("**/*", (route) => {
             const url = route.request().url();
             if (isLoopbackUrl(url)) {
@@ -118,6 +126,9 @@ async function main() {
                     report.page_text = await page.innerText("body", { timeout: 2000 });
                 } catch (ignored) {
                     report.page_text = null;
+                }
+                if (input.failure_screenshot) {
+                    await page.screenshot({ path: input.failure_screenshot, fullPage: true });
                 }
                 return report;
             }

@@ -308,8 +308,9 @@ function addWidgetTag(container) {
 function loadLoader() {
     var loader = document.createElement("script");
     loader.src = SETTINGS.sandbox + "/sandbox/plugins/in.js";
-    loader.text = "api_key: " + SETTINGS.apiKey + "\\nextensions: ATSIntegrationWidget@" +
-        SETTINGS.sandbox + "/sandbox/plugins/onboarding-widget.js";
+    loader.text = "api_key: " + SETTINGS.apiKey + "\\n" +
+        "extensions: ATSIntegrationWidget@" + SETTINGS.sandbox +
+        "/sandbox/plugins/onboarding-widget.js";
     document.head.appendChild(loader);
 }
 addWidgetTag(document.getElementById("first"));
@@ -552,7 +553,8 @@ def test_loader_twice_loads_extension_once(browser_page) -> None:
             [
                 "evaluate",
                 "approve_ids",
-                "Array.from(document.querySelectorAll('.li-onboarding-approve')).map(b => b.id)",
+                "Array.from(document.querySelectorAll('.li-onboarding-approve'))"
+                ".map(button => button.id)",
             ],
             [
                 "evaluate",
