@@ -210,6 +210,78 @@ def candidate_pipeline_entity(application):
     return entity
 
 
+def application_id(applicant_db_id):
+    """Return the ``atsJobApplicationId`` of a CRM application (its own id)."""
+    return str(applicant_db_id)
+
+
+def application_stages(application):
+    """Return the ``stages`` array of an application, oldest first.
+
+    ``application`` has ``stage_changes`` (a list of ``{"stage",
+    "changed_at"}`` in the order they happened), ``stage_name`` (the current
+    stage, or empty) and ``modified``. The last entry is the current stage:
+    when the recorded changes end elsewhere (a stage renamed, or a history
+    never recorded), the current stage is appended, entered at ``modified``.
+    Entries without a stage name are left out.
+    """
+    stages = [
+        {"stage": change["stage"], "atsCreatedAt": to_epoch_ms(change["changed_at"])}
+        for change in application.get("stage_changes") or []
+        if change.get("stage")
+    ]
+    current = application.get("stage_name")
+    if current and (not stages or stages[-1]["stage"] != current):
+        entered = to_epoch_ms(application.get("modified") or application["created"])
+        if stages:
+            entered = max(entered, stages[-1]["atsCreatedAt"])
+        stages.append({"stage": current, "atsCreatedAt": entered})
+    return stages
+
+
+def application_entity(application):
+    """Map an applicant with a job to an RSC ``atsApplications`` entity.
+
+    ``application`` has ``candidate_id`` (its ``linkedin.candidate``),
+    ``job_id``, ``job_name``, ``name`` (the person's full name), ``email``,
+    ``created``, ``modified``, ``active``, optional ``refuse_reason``, the
+    source fields read by ``candidate_source`` and the stage fields read by
+    ``application_stages``. ``atsLastModifiedAt`` is the latest of the
+    modification and the last stage entry, and never before ``atsCreatedAt``.
+    A refused (archived) applicant keeps its application with a
+    ``dispositionReason``. An empty name or email leaves its field out.
+    """
+    first, last = split_name(application.get("name") or "")
+    created = to_epoch_ms(application["created"])
+    stages = application_stages(application)
+    modified = max(
+        [created, to_epoch_ms(application.get("modified") or application["created"])]
+        + [entry["atsCreatedAt"] for entry in stages]
+    )
+    _category, source = candidate_source(application)
+    entity = {
+        "atsCandidateId": candidate_id(application["candidate_id"]),
+        "atsJobPostingId": str(application["job_id"]),
+        "atsJobPostingName": application.get("job_name") or "",
+        "source": source,
+        "stages": stages,
+        "atsCreatedAt": created,
+        "atsLastModifiedAt": modified,
+    }
+    if first:
+        entity["firstName"] = first
+    if last:
+        entity["lastName"] = last
+    email = clean_email(application.get("email"))
+    if email:
+        entity["candidateEmail"] = email
+    if not application.get("active", True):
+        entity["dispositionReason"] = (
+            application.get("refuse_reason") or "Refused in the CRM"
+        )
+    return entity
+
+
 def stage_history_entity(change):
     """Map one stage change of an application to its stage history entity.
 
