@@ -218,23 +218,39 @@ def application_id(applicant_db_id):
 def application_stages(application):
     """Return the ``stages`` array of an application, oldest first.
 
-    ``application`` has ``stage_changes`` (a list of ``{"stage",
-    "changed_at"}`` in the order they happened), ``stage_name`` (the current
-    stage, or empty) and ``modified``. The last entry is the current stage:
-    when the recorded changes end elsewhere (a stage renamed, or a history
-    never recorded), the current stage is appended, entered at ``modified``.
-    Entries without a stage name are left out.
+    ``application`` has ``created``, ``modified``, ``stage_name`` (the
+    current stage, or empty) and ``stage_changes``: the recorded moves in the
+    order they happened, each ``{"stage", "changed_at"}`` with an optional
+    ``previous_stage``. The first move's ``previous_stage`` is the stage the
+    application entered at ``created``. The last entry is the current stage:
+    when the moves end elsewhere (a move never recorded), the current stage
+    is appended, entered at ``modified``. With no move at all the current
+    stage is entered at ``created``. Entries without a stage name are left
+    out.
     """
-    stages = [
+    changes = application.get("stage_changes") or []
+    stages = []
+    if changes and changes[0].get("previous_stage"):
+        stages.append(
+            {
+                "stage": changes[0]["previous_stage"],
+                "atsCreatedAt": to_epoch_ms(application["created"]),
+            }
+        )
+    stages.extend(
         {"stage": change["stage"], "atsCreatedAt": to_epoch_ms(change["changed_at"])}
-        for change in application.get("stage_changes") or []
+        for change in changes
         if change.get("stage")
-    ]
+    )
     current = application.get("stage_name")
     if current and (not stages or stages[-1]["stage"] != current):
-        entered = to_epoch_ms(application.get("modified") or application["created"])
         if stages:
-            entered = max(entered, stages[-1]["atsCreatedAt"])
+            entered = max(
+                to_epoch_ms(application.get("modified") or application["created"]),
+                stages[-1]["atsCreatedAt"],
+            )
+        else:
+            entered = to_epoch_ms(application["created"])
         stages.append({"stage": current, "atsCreatedAt": entered})
     return stages
 

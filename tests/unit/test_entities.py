@@ -241,10 +241,23 @@ def test_application_current_stage_appended():
 
 
 def test_application_without_history():
-    stages = entities.application_stages(
-        _application(stage_changes=[], modified=None, stage_name="New")
-    )
-    assert stages == [{"stage": "New", "atsCreatedAt": CREATED_MS}]
+    stages = entities.application_stages(_application(stage_changes=[]))
+    assert stages == [{"stage": "Interview", "atsCreatedAt": CREATED_MS}]
+
+
+def test_application_first_stage_from_move():
+    moves = [
+        {
+            "stage": "Interview",
+            "previous_stage": "New",
+            "changed_at": "2025-01-03 00:00:00",
+        }
+    ]
+    stages = entities.application_stages(_application(stage_changes=moves))
+    assert stages == [
+        {"stage": "New", "atsCreatedAt": CREATED_MS},
+        {"stage": "Interview", "atsCreatedAt": 1735862400000},
+    ]
 
 
 def test_application_stage_after_history():
