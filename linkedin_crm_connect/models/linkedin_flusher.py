@@ -104,7 +104,8 @@ class _Flush(_Run):
             for code in UPSERT_ORDER:
                 self._drain(code, "upsert")
             # Candidate pipeline upserts may have queued deletes of
-            # applications whose applicant is gone (see _queue_applications).
+            # applications whose applicant is gone or lost its job (see
+            # _queue_applications).
             self._drain("application", "delete")
         except SyncAborted as exc:
             _logger.warning(
@@ -175,9 +176,9 @@ class _Flush(_Run):
         stage move, refusal, job change, delete) also changes its RSC
         application, so each (candidate, job) pair queues an upsert of every
         applicant now in it. An application sent for that pair whose
-        applicant no longer exists is queued for deletion with its stored
-        key. An applicant that moved to another job is upserted through the
-        row of its new pair.
+        applicant no longer exists, or no longer has a job, is queued for
+        deletion with its stored key. An applicant that moved to another job
+        is upserted through the row of its new pair.
         """
         pairs = tuple(
             (row["candidate_ref"], row["job_ref"])
@@ -210,7 +211,8 @@ class _Flush(_Run):
             " AND b.entity_type = 'application'"
             " AND b.state NOT IN ('to_delete', 'deleted')"
             " AND (b.candidate_ref, b.job_ref) IN %s"
-            " AND NOT EXISTS (SELECT 1 FROM hr_applicant a WHERE a.id = b.res_id)",
+            " AND NOT EXISTS (SELECT 1 FROM hr_applicant a WHERE a.id = b.res_id"
+            "   AND a.job_id IS NOT NULL)",
             (self.backend.id, pairs),
         )
         for local_ref, res_id, candidate_id, job_id, key in self.env.cr.fetchall():

@@ -248,6 +248,28 @@ class TestRscOn(RscCase):
         self.assertIn(str(first.id), held)
         self.assertNotIn(str(second.id), held)
 
+    def test_removed_job_deletes_application(self):
+        self._synced()
+        applicant = self._apply("Uma Thurman", "uma@example.com")
+        self._flush()
+
+        applicant.job_id = False
+        self._flush()
+
+        self.assertNotIn(str(applicant.id), self._applications())
+
+    def test_job_change_moves_application(self):
+        self._synced()
+        applicant = self._apply("Vera Wang", "vera@example.com")
+        self._flush()
+        other = self.env.ref("hr.job_consultant")
+
+        applicant.job_id = other
+        self._flush()
+
+        entity = self._applications()[str(applicant.id)]
+        self.assertEqual(entity["atsJobPostingId"], str(other.id))
+
     def test_application_waits_for_candidate(self):
         self._synced()
         applicant = self._apply("Bad Mail", "bad at example.com")
