@@ -67,6 +67,7 @@ from .schema import (
     JOB_TASKS_PATH,
     JOBS_PATH,
     PROVISIONED_APPLICATIONS_PATH,
+    RSC_RESOURCES,
     SYNC_RESOURCES,
     ResourceSpec,
     spec_for_path,
@@ -198,7 +199,7 @@ def check_protocol_headers(state: SandboxState, request: Request) -> None:
 def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
     method = call.effective.method
     if method != "GET":
-        check_integrations_enabled(call)
+        check_integrations_enabled(call, rsc=spec.name in RSC_RESOURCES)
     if method == "PUT":
         require_restli_method(call, "BATCH_UPDATE", required=True)
         return batch_write(call, spec, _upsert_entity)
@@ -224,12 +225,14 @@ def handle_sync_resource(call: ApiCall, spec: ResourceSpec) -> Response:
 INTEGRATION_DISABLED = "DISABLED"
 
 
-def check_integrations_enabled(call: ApiCall) -> None:
-    """Raise 403 when a CRM integration of the caller's application is disabled.
+def check_integrations_enabled(call: ApiCall, rsc: bool = False) -> None:
+    """Raise 403 when an integration of the caller's application is disabled.
 
     LinkedIn accepts CRM data only while the customer keeps the integration
-    switched on in Recruiter. A client that went through no onboarding (the
-    tests' plain clients) has no integrations and is not checked.
+    switched on in Recruiter. ``rsc`` checks the Recruiter System Connect
+    integrations (types without the ``CRM_`` prefix) in place of the CRM
+    ones. A client that went through no onboarding (the tests' plain
+    clients) has no integrations and is not checked.
     """
     store = call.state.store
     with store.lock:
@@ -237,7 +240,7 @@ def check_integrations_enabled(call: ApiCall) -> None:
             integration.key
             for integration in store.integrations.get(call.token.client_id, {}).values()
             if integration.status == INTEGRATION_DISABLED
-            and integration.key["integrationType"].startswith("CRM_")
+            and integration.key["integrationType"].startswith("CRM_") != rsc
         ]
     if disabled:
         key = disabled[0]

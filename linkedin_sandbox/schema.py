@@ -420,6 +420,40 @@ TCRM_CANDIDATE_PIPELINE_STAGES = ResourceSpec(
     ),
 )
 
+# Recruiter System Connect applications. LinkedIn documents the fields past
+# ``stages``; ``stages`` is the add-on's pick for the application's stage
+# history (LinkedIn documents a /stages sub-resource keyed by atsCreatedAt
+# and stage). Deleting an application deletes its stages with it.
+_APPLICATION_STAGE = record(
+    {"stage": text, "atsCreatedAt": timestamp}, required=("stage", "atsCreatedAt")
+)
+ATS_APPLICATIONS = ResourceSpec(
+    name="atsApplications",
+    path="/v2/atsApplications",
+    key_fields=("atsJobApplicationId", "integrationContext", "dataProvider"),
+    fields={
+        "atsCandidateId": text,
+        "atsJobPostingId": text,
+        "atsJobPostingName": string,
+        "candidateEmail": email_address,
+        "firstName": string,
+        "lastName": string,
+        "source": string,
+        "dispositionReason": string,
+        "stages": list_of(_APPLICATION_STAGE),
+        "atsCreatedAt": timestamp,
+        "atsLastModifiedAt": timestamp,
+    },
+    required=("atsCandidateId", "atsJobPostingId", "atsCreatedAt", "atsLastModifiedAt"),
+    parents=(ParentReference("atsCandidates", {"atsCandidateId": "atsCandidateId"}),),
+    checks=(_later_or_equal("atsLastModifiedAt", "atsCreatedAt"),),
+)
+
+#: Sync resources that carry Recruiter System Connect data; the others carry
+#: CRM Connect data. Each family is refused while one of its integrations is
+#: disabled.
+RSC_RESOURCES = frozenset({"atsApplications"})
+
 SYNC_RESOURCES: dict[str, ResourceSpec] = {
     spec.name: spec
     for spec in (
@@ -429,6 +463,7 @@ SYNC_RESOURCES: dict[str, ResourceSpec] = {
         TCRM_CANDIDATE_PIPELINES,
         TCRM_CANDIDATE_PIPELINE_STAGES,
         TCRM_INTERACTIONS,
+        ATS_APPLICATIONS,
     )
 }
 

@@ -210,6 +210,94 @@ def candidate_pipeline_entity(application):
     return entity
 
 
+def application_id(applicant_db_id):
+    """Return the ``atsJobApplicationId`` of a CRM application (its own id)."""
+    return str(applicant_db_id)
+
+
+def application_stages(application):
+    """Return the ``stages`` array of an application, oldest first.
+
+    ``application`` has ``created``, ``modified``, ``stage_name`` (the
+    current stage, or empty) and ``stage_changes``: the recorded moves in the
+    order they happened, each ``{"stage", "changed_at"}`` with an optional
+    ``previous_stage``. The first move's ``previous_stage`` is the stage the
+    application entered at ``created``. The last entry is the current stage:
+    when the moves end elsewhere (a move never recorded), the current stage
+    is appended, entered at ``modified``. With no move at all the current
+    stage is entered at ``created``. Entries without a stage name are left
+    out.
+    """
+    changes = application.get("stage_changes") or []
+    stages = []
+    if changes and changes[0].get("previous_stage"):
+        stages.append(
+            {
+                "stage": changes[0]["previous_stage"],
+                "atsCreatedAt": to_epoch_ms(application["created"]),
+            }
+        )
+    stages.extend(
+        {"stage": change["stage"], "atsCreatedAt": to_epoch_ms(change["changed_at"])}
+        for change in changes
+        if change.get("stage")
+    )
+    current = application.get("stage_name")
+    if current and (not stages or stages[-1]["stage"] != current):
+        if stages:
+            entered = max(
+                to_epoch_ms(application.get("modified") or application["created"]),
+                stages[-1]["atsCreatedAt"],
+            )
+        else:
+            entered = to_epoch_ms(application["created"])
+        stages.append({"stage": current, "atsCreatedAt": entered})
+    return stages
+
+
+def application_entity(application):
+    """Map an applicant with a job to an RSC ``atsApplications`` entity.
+
+    ``application`` has ``candidate_id`` (its ``linkedin.candidate``),
+    ``job_id``, ``job_name``, ``name`` (the person's full name), ``email``,
+    ``created``, ``modified``, ``active``, optional ``refuse_reason``, the
+    source fields read by ``candidate_source`` and the stage fields read by
+    ``application_stages``. ``atsLastModifiedAt`` is the latest of the
+    modification and the last stage entry, and never before ``atsCreatedAt``.
+    A refused (archived) applicant keeps its application with a
+    ``dispositionReason``. An empty name or email leaves its field out.
+    """
+    first, last = split_name(application.get("name") or "")
+    created = to_epoch_ms(application["created"])
+    stages = application_stages(application)
+    modified = max(
+        [created, to_epoch_ms(application.get("modified") or application["created"])]
+        + [entry["atsCreatedAt"] for entry in stages]
+    )
+    _category, source = candidate_source(application)
+    entity = {
+        "atsCandidateId": candidate_id(application["candidate_id"]),
+        "atsJobPostingId": str(application["job_id"]),
+        "atsJobPostingName": application.get("job_name") or "",
+        "source": source,
+        "stages": stages,
+        "atsCreatedAt": created,
+        "atsLastModifiedAt": modified,
+    }
+    if first:
+        entity["firstName"] = first
+    if last:
+        entity["lastName"] = last
+    email = clean_email(application.get("email"))
+    if email:
+        entity["candidateEmail"] = email
+    if not application.get("active", True):
+        entity["dispositionReason"] = (
+            application.get("refuse_reason") or "Refused in the CRM"
+        )
+    return entity
+
+
 def stage_history_entity(change):
     """Map one stage change of an application to its stage history entity.
 

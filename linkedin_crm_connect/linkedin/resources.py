@@ -125,6 +125,19 @@ RESOURCES = MappingProxyType(
                 "dataProvider",
             ),
         ),
+        # Recruiter System Connect: one application per applicant of a job.
+        # NOTE: LinkedIn publishes no limits for atsApplications; these copy
+        # atsCandidates.
+        "atsApplications": Resource(
+            name="atsApplications",
+            path="atsApplications",
+            api="v2",
+            version=None,
+            key_fields=("atsJobApplicationId", "integrationContext", "dataProvider"),
+            data_provider="ATS",
+            records_per_minute=10_000,
+            requests_per_day=100_000,
+        ),
         "simpleJobPostings": Resource(
             name="simpleJobPostings",
             path="simpleJobPostings",
@@ -446,6 +459,30 @@ PICKS = (
         alternatives=(
             "a versioned /rest/ resource added after 2025",
             "a key of candidate, pipeline, stage and the time of the change",
+        ),
+    ),
+    Pick(
+        subject="Stages of atsApplications",
+        value="a stages array inside the application entity: {stage: the stage "
+        "name, atsCreatedAt: epoch ms of entering it}, oldest first, the last "
+        "entry the current stage",
+        alternatives=(
+            (
+                "the /atsApplications/{key}/stages sub-resource keyed by "
+                "atsCreatedAt and stage"
+            ),
+            "a separate current stage field",
+            "stage ids in place of stage names",
+        ),
+    ),
+    Pick(
+        subject="atsApplications resource and fields",
+        value="/v2/atsApplications keyed by atsJobApplicationId (the applicant "
+        "id), integrationContext and dataProvider ATS; source is the source "
+        "name sent as sourceDetails on the candidate pipeline",
+        alternatives=(
+            "a versioned /rest/ resource",
+            "a sourceCategory value in source",
         ),
     ),
     Pick(

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..linkedin import errors, resources
 from ..linkedin.auth import TokenManager
 from ..linkedin.client import LinkedInClient
+from .linkedin_binding import ENTITY_TYPES, entity_types_of
 from .token_store import OdooTokenStore
 
 _logger = logging.getLogger(__name__)
@@ -129,6 +130,29 @@ class LinkedInBackend(models.Model):
     sync_started_at = fields.Datetime(readonly=True, copy=False)
     sync_finished_at = fields.Datetime(readonly=True, copy=False)
     sync_message = fields.Text(readonly=True, copy=False)
+    rsc_sync_state = fields.Selection(
+        [
+            ("never", "Never run"),
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("done_errors", "Done with errors"),
+            ("failed", "Failed"),
+        ],
+        "RSC historical sync",
+        default="never",
+        readonly=True,
+        copy=False,
+        help="The historical sync of the Recruiter System Connect applications, "
+        "run after the CRM historical sync.",
+    )
+    rsc_sync_started_at = fields.Datetime(
+        "RSC sync started at", readonly=True, copy=False
+    )
+    rsc_sync_finished_at = fields.Datetime(
+        "RSC sync finished at", readonly=True, copy=False
+    )
+    rsc_sync_message = fields.Text("RSC sync message", readonly=True, copy=False)
     pace_requests = fields.Boolean(
         "Pace requests",
         default=True,
@@ -213,7 +237,8 @@ class LinkedInBackend(models.Model):
     rsc_enabled = fields.Boolean(
         "Recruiter System Connect",
         help="Also offer the Recruiter System Connect bundles in the onboarding "
-        "plugin, on the same application.",
+        "plugin, on the same application, and sync an RSC application for "
+        "every applicant of a job.",
     )
     onboarding_state = fields.Selection(
         [
@@ -593,9 +618,8 @@ class LinkedInBackend(models.Model):
                     counts.get(code, {}).get("done", 0),
                     counts.get(code, {}).get("failed", 0),
                 )
-                for code, label in self.env["linkedin.binding"]
-                ._fields["entity_type"]
-                .selection
+                for code, label, _resource in ENTITY_TYPES
+                if code in entity_types_of(backend)
             )
             backend.outbox_html = (
                 "<table class='table table-condensed'><thead><tr><th>Entity</th>"
@@ -707,11 +731,51 @@ class LinkedInBackend(models.Model):
                 % (self.display_name, ", ".join(missing))
             )
 
+    @api.multi
+    def action_start_rsc_sync(self):
+        """Queue the RSC historical sync, which the scheduled action runs.
+
+        It sends one RSC application per applicant of a job. It runs after
+        a queued CRM historical sync of the same backend, which sends the
+        candidates the applications refer to.
+        """
+        for backend in self:
+            if not backend.rsc_enabled:
+                raise UserError(
+                    _("Recruiter System Connect is switched off on %s.") % backend.name
+                )
+            if backend.rsc_sync_state in ("queued", "running"):
+                raise UserError(
+                    _("The RSC historical sync is already %s.") % backend.rsc_sync_state
+                )
+            backend._check_ready()
+        self.write({"rsc_sync_state": "queued", "rsc_sync_message": False})
+        cron = self.env.ref(
+            "linkedin_crm_connect.ir_cron_historical_sync", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo().write({"nextcall": fields.Datetime.now()})
+        return True
+
     @api.model
     def _cron_historical_sync(self):
-        """Run the queued historical syncs, committing after every batch."""
+        """Run the queued historical syncs, committing after every batch.
+
+        The CRM syncs run first, so the candidates exist on LinkedIn before
+        the RSC applications that refer to them are sent. An RSC sync queued
+        on a backend whose RSC was switched off since is dropped.
+        """
         for backend in self.search([("sync_state", "=", "queued")]):
             backend.run_historical_sync(commit=True)
+        for backend in self.search([("rsc_sync_state", "=", "queued")]):
+            if not backend.rsc_enabled:
+                _logger.info(
+                    "linkedin backend %s: RSC historical sync dropped: RSC is off",
+                    backend.id,
+                )
+                backend.write({"rsc_sync_state": "never"})
+                continue
+            backend.run_rsc_sync(commit=True)
 
     @api.multi
     def run_historical_sync(self, commit=False):
@@ -724,6 +788,22 @@ class LinkedInBackend(models.Model):
         self.ensure_one()
         self._check_ready()
         return self.env["linkedin.exporter"].run(self, commit=commit)
+
+    @api.multi
+    def run_rsc_sync(self, commit=False):
+        """Send every RSC application of the company and return the summary.
+
+        Raises UserError when the backend has RSC off, because entities of
+        such a backend are never sent. ``commit`` works as in
+        ``run_historical_sync``.
+        """
+        self.ensure_one()
+        if not self.rsc_enabled:
+            raise UserError(
+                _("Recruiter System Connect is switched off on %s.") % self.name
+            )
+        self._check_ready()
+        return self.env["linkedin.exporter"].run(self, commit=commit, rsc=True)
 
 
 def describe_transport_error(exc):

@@ -17,9 +17,23 @@ ENTITY_TYPES = [
     ("stage_history", "Stage history", "tcrmCandidatePipelineStages"),
     ("interaction", "Interactions", "tcrmInteractions"),
     ("resume", "Resumes", "hireMediaUrl"),
+    ("application", "RSC applications", "atsApplications"),
 ]
 RESOURCE_OF = {code: resource for code, _label, resource in ENTITY_TYPES}
 LABEL_OF = {code: label for code, label, _resource in ENTITY_TYPES}
+#: Entity types of Recruiter System Connect, synced only for a backend with
+#: ``rsc_enabled``; the other types are CRM Connect's.
+RSC_ENTITY_TYPES = ("application",)
+CRM_ENTITY_TYPES = tuple(
+    code for code, _label, _resource in ENTITY_TYPES if code not in RSC_ENTITY_TYPES
+)
+
+
+def entity_types_of(backend):
+    """Return the entity type codes ``backend`` syncs, in dependency order."""
+    if backend.rsc_enabled:
+        return CRM_ENTITY_TYPES + RSC_ENTITY_TYPES
+    return CRM_ENTITY_TYPES
 
 
 class LinkedInBinding(models.Model):
@@ -333,6 +347,10 @@ class LinkedInBinding(models.Model):
             " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
             " WHERE att.res_model = 'hr.applicant' AND att.res_field IS NULL"
             " AND c.company_id = %(c)s",
+            "application": "SELECT count(*) FROM hr_applicant a"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
+            " WHERE c.company_id = %(c)s",
         }
         counts = {}
         for code, sql in queries.items():
@@ -345,7 +363,8 @@ class LinkedInBinding(models.Model):
         """Render the sync dashboard of a backend as an HTML table.
 
         Per entity type: the records in Odoo, those LinkedIn confirmed, changes waiting in the outbox, failed
-        records (linked to their list) and whether the resource is held.
+        records (linked to their list) and whether the resource is held. The
+        RSC rows show only while the backend has ``rsc_enabled``.
         """
         if not backend.id:
             return ""
@@ -353,8 +372,11 @@ class LinkedInBinding(models.Model):
         outbox = self.env["linkedin.outbox"].sudo().counts(backend)
         total_of = self.odoo_counts(backend.company_id)
         holds = backend._holds()
+        shown = entity_types_of(backend)
         rows = []
         for code, label, resource in ENTITY_TYPES:
+            if code not in shown:
+                continue
             states = counts.get(code, {})
             done = states.get("done", 0)
             failed = states.get("failed", 0)

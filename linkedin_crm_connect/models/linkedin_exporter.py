@@ -11,11 +11,27 @@ from odoo.tools import html2plaintext
 from ..linkedin import entities, errors
 from ..linkedin.pacing import Pacer
 from ..linkedin.restli import body_key
-from .linkedin_binding import ENTITY_TYPES, LABEL_OF, RESOURCE_OF
+from .linkedin_binding import (
+    CRM_ENTITY_TYPES,
+    ENTITY_TYPES,
+    LABEL_OF,
+    RESOURCE_OF,
+    RSC_ENTITY_TYPES,
+)
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+#: Entity types whose queued deletes are sent, children first.
+DELETE_ORDER = (
+    "interaction",
+    "stage_history",
+    "candidate_pipeline",
+    "application",
+    "candidate",
+    "stage",
+    "pipeline",
+)
 #: Attempts of one batch on 5xx, timeouts, connection errors and short 429s.
 MAX_ATTEMPTS = 4
 #: Seconds between two polls of LinkedIn's asynchronous job posting tasks.
@@ -64,24 +80,34 @@ class LinkedInExporter(models.AbstractModel):
     _name = "linkedin.exporter"
     _description = "LinkedIn historical sync"
 
-    def run(self, backend, commit=False):
+    def run(self, backend, commit=False, rsc=False):
         """Run the historical sync of ``backend`` and return its summary.
 
-        The summary maps ``counts`` to ``{entity_type: {state: count}}``,
-        ``totals`` to the records found per type and ``seconds`` to the time
-        spent sending each type.
+        The CRM sync sends the CRM Connect entity types and books its state
+        in ``sync_state``. With ``rsc`` only the Recruiter System Connect
+        types are sent and booked in ``rsc_sync_state``. An application
+        whose candidate is not synced fails with that reason and is queued
+        again when a flush syncs the candidate. The summary maps ``counts``
+        to ``{entity_type: {state: count}}`` of the types sent, ``totals``
+        to the records found per type and ``seconds`` to the time spent
+        sending each type.
         """
-        run = _Run(self.env, backend, commit)
+        types = RSC_ENTITY_TYPES if rsc else CRM_ENTITY_TYPES
+        run = _Run(self.env, backend, commit, types=types)
         return run.execute()
 
 
 class _Run:
     """State of one historical sync run."""
 
-    def __init__(self, env, backend, commit):
+    def __init__(self, env, backend, commit, types=CRM_ENTITY_TYPES):
         self.env = env
         self.backend = backend
         self.commit_enabled = commit
+        #: Entity type codes this run sends, in dependency order.
+        self.types = tuple(types)
+        #: Prefix of the backend fields that show this run's state.
+        self.state_prefix = "rsc_sync" if self.types == RSC_ENTITY_TYPES else "sync"
         self.company = backend.company_id
         self.context = backend.organization_urn
         #: Local refs of the records in the request being sent, for the log.
@@ -107,17 +133,18 @@ class _Run:
 
     def execute(self):
         started = time.time()
+        prefix = self.state_prefix
         self.backend.write(
             {
-                "sync_state": "running",
-                "sync_started_at": fields.Datetime.now(),
-                "sync_finished_at": False,
-                "sync_message": False,
+                prefix + "_state": "running",
+                prefix + "_started_at": fields.Datetime.now(),
+                prefix + "_finished_at": False,
+                prefix + "_message": False,
             }
         )
         self.env["linkedin.candidate"].assign_candidates(self.company)
         self.env["linkedin.stage.history"].sudo().backfill(self.company)
-        items = {code: self._extract(code) for code, _label, _res in ENTITY_TYPES}
+        items = {code: self._extract(code) for code in self.types}
         totals = {code: len(rows) for code, rows in items.items()}
         self._commit()
         _logger.info(
@@ -127,13 +154,17 @@ class _Run:
         )
         try:
             self._send_deletes()
-            for code, _label, _resource in ENTITY_TYPES:
+            for code in self.types:
                 self._send(code, items[code])
                 self._commit()
         except SyncAborted as exc:
             self._finish("failed", str(exc))
             raise
-        counts = self.bindings.counts(self.backend)
+        counts = {
+            code: states
+            for code, states in self.bindings.counts(self.backend).items()
+            if code in self.types
+        }
         failed = sum(states.get("failed", 0) for states in counts.values())
         message = "%d records synced, %d failed, in %.1f s." % (
             sum(states.get("done", 0) for states in counts.values()),
@@ -145,15 +176,19 @@ class _Run:
 
     def _finish(self, state, message):
         _logger.info(
-            "linkedin backend %s: historical sync %s: %s",
+            "linkedin backend %s: %s %s: %s",
             self.backend.id,
+            "RSC historical sync"
+            if self.state_prefix == "rsc_sync"
+            else "historical sync",
             state,
             message,
         )
+        prefix = self.state_prefix
         values = {
-            "sync_state": state,
-            "sync_finished_at": fields.Datetime.now(),
-            "sync_message": message,
+            prefix + "_state": state,
+            prefix + "_finished_at": fields.Datetime.now(),
+            prefix + "_message": message,
         }
         if state == "failed":
             values.update(state="action_required", state_reason=message)
@@ -409,6 +444,57 @@ class _Run:
             )
         return rows
 
+    def _extract_application(self):
+        rows = self._query(
+            "SELECT a.id, a.linkedin_candidate_id AS candidate_id, a.job_id,"
+            " j.name AS job_name, a.stage_id, st.name AS stage_name,"
+            " a.create_date AS created, a.write_date AS modified, a.active,"
+            " COALESCE(NULLIF(trim(a.partner_name), ''), p.name) AS name,"
+            " COALESCE(NULLIF(trim(a.email_from), ''), p.email) AS email,"
+            " s.name AS source_name,"
+            " s.linkedin_category_override AS source_category_override,"
+            " m.name AS medium_name,"
+            " (SELECT first.message_type = 'email' FROM mail_message first"
+            "   WHERE first.model = 'hr.applicant' AND first.res_id = a.id"
+            "   ORDER BY first.id LIMIT 1) AS arrived_by_email"
+            " FROM hr_applicant a"
+            " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
+            " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
+            " LEFT JOIN hr_recruitment_stage st ON st.id = a.stage_id"
+            " LEFT JOIN res_partner p ON p.id = a.partner_id"
+            " LEFT JOIN utm_source s ON s.id = a.source_id"
+            " LEFT JOIN utm_medium m ON m.id = a.medium_id"
+            " WHERE c.company_id = %(company)s"
+            + self._filter("a.id")[0]
+            + " ORDER BY a.id",
+            dict(self._filter("a.id")[1], company=self.company.id),
+        )
+        changes = {}
+        if rows:
+            # The stage history of each applicant, oldest first, for the
+            # entity's stages array.
+            for change in self._query(
+                "SELECT h.applicant_id, s.name AS stage,"
+                " previous.name AS previous_stage, h.changed_at"
+                " FROM linkedin_stage_history h"
+                " JOIN hr_recruitment_stage s ON s.id = h.stage_to_id"
+                " LEFT JOIN hr_recruitment_stage previous"
+                "   ON previous.id = h.stage_from_id"
+                " WHERE h.applicant_id IN %s ORDER BY h.changed_at, h.id",
+                (tuple(row["id"] for row in rows),),
+            ):
+                changes.setdefault(change["applicant_id"], []).append(change)
+        for row in rows:
+            row["stage_changes"] = changes.get(row["id"], [])
+            row.update(
+                local_ref="application:%d" % row["id"],
+                res_model="hr.applicant",
+                res_id=row["id"],
+                candidate_ref=row["candidate_id"],
+                job_ref=row["job_id"],
+            )
+        return rows
+
     # -- sending ------------------------------------------------------------
 
     def _send(self, code, rows):
@@ -532,6 +618,13 @@ class _Run:
                 tcrmInteractionId=row["id"],
             )
             return key, entities.interaction_entity(row)
+        if code == "application":
+            key = entities.make_key(
+                self.client.resource("atsApplications"),
+                ctx,
+                atsJobApplicationId=entities.application_id(row["id"]),
+            )
+            return key, entities.application_entity(row)
         raise ValueError("no batched resource for entity type %s" % code)
 
     def _send_batch(self, code, rows):
@@ -635,16 +728,12 @@ class _Run:
         """Send the queued deletes, children first, with the keys stored when queued.
 
         Jobs are closed rather than deleted on LinkedIn, and resume deletion
-        has no documented endpoint, so those rows stay queued.
+        has no documented endpoint, so those rows stay queued. Only the
+        entity types of this run are sent.
         """
-        for code in (
-            "interaction",
-            "stage_history",
-            "candidate_pipeline",
-            "candidate",
-            "stage",
-            "pipeline",
-        ):
+        for code in DELETE_ORDER:
+            if code not in self.types:
+                continue
             resource = RESOURCE_OF[code]
             self.env.cr.execute(
                 "SELECT id, remote_key FROM linkedin_binding WHERE backend_id = %s"

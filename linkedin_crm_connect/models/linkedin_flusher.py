@@ -1,3 +1,4 @@
+import json
 import logging
 import time
 
@@ -5,7 +6,7 @@ from odoo import models
 
 from ..linkedin import errors
 from ..linkedin.restli import body_key
-from .linkedin_binding import RESOURCE_OF
+from .linkedin_binding import RESOURCE_OF, entity_types_of
 from .linkedin_exporter import BATCH_SIZE, ResourceHeld, SyncAborted, _backoff, _Run
 
 _logger = logging.getLogger(__name__)
@@ -20,12 +21,14 @@ UPSERT_ORDER = (
     "stage_history",
     "interaction",
     "resume",
+    "application",
 )
 DELETE_ORDER = (
     "interaction",
     "resume",
     "stage_history",
     "candidate_pipeline",
+    "application",
     "candidate",
     "stage",
     "pipeline",
@@ -42,7 +45,7 @@ CHILD_TYPES = {
     ),
     "candidate": (
         "candidate_ref",
-        ("candidate_pipeline", "stage_history", "interaction", "resume"),
+        ("candidate_pipeline", "stage_history", "interaction", "resume", "application"),
     ),
     "candidate_pipeline": (("candidate_ref", "job_ref"), ("stage_history",)),
 }
@@ -84,7 +87,7 @@ class _Flush(_Run):
     """One flush of one backend's outbox."""
 
     def __init__(self, env, backend, commit):
-        super().__init__(env, backend, commit)
+        super().__init__(env, backend, commit, types=entity_types_of(backend))
         self.outbox = env["linkedin.outbox"].sudo()
         self.stats = {"done": 0, "failed": 0, "retry": 0, "held": 0}
 
@@ -100,6 +103,10 @@ class _Flush(_Run):
                 self._drain(code, "delete")
             for code in UPSERT_ORDER:
                 self._drain(code, "upsert")
+            # Candidate pipeline upserts may have queued deletes of
+            # applications whose applicant is gone or lost its job (see
+            # _queue_applications).
+            self._drain("application", "delete")
         except SyncAborted as exc:
             _logger.warning(
                 "linkedin backend %s: flush stopped: %s", self.backend.id, exc
@@ -117,6 +124,9 @@ class _Flush(_Run):
 
     def _drain(self, code, operation):
         resource = RESOURCE_OF[code]
+        if code not in self.types:
+            # RSC rows of a backend with RSC off stay pending, unsent.
+            return
         if self.backend.is_paused(resource):
             return
         while not self.backend.is_held(resource):
@@ -124,6 +134,9 @@ class _Flush(_Run):
             self._commit()
             if not rows:
                 return
+            if code == "candidate_pipeline" and "application" in self.types:
+                self._queue_applications(rows)
+                self._commit()
             try:
                 if operation == "delete":
                     self._flush_deletes(code, rows)
@@ -153,6 +166,78 @@ class _Flush(_Run):
                 self._commit()
                 raise
             self._commit()
+
+    # -- RSC applications ---------------------------------------------------
+
+    def _queue_applications(self, rows):
+        """Queue the RSC applications behind claimed candidate pipeline rows.
+
+        Every change that reaches an applicant's candidate pipeline (create,
+        stage move, refusal, job change, delete) also changes its RSC
+        application, so each (candidate, job) pair queues an upsert of every
+        applicant now in it. An application sent for that pair whose
+        applicant no longer exists, or no longer has a job, is queued for
+        deletion with its stored key. An applicant that moved to another job
+        is upserted through the row of its new pair.
+        """
+        pairs = tuple(
+            (row["candidate_ref"], row["job_ref"])
+            for row in rows
+            if row["candidate_ref"] and row["job_ref"]
+        )
+        if not pairs:
+            return
+        self.env.cr.execute(
+            "SELECT id, linkedin_candidate_id, job_id FROM hr_applicant"
+            " WHERE (linkedin_candidate_id, job_id) IN %s",
+            (pairs,),
+        )
+        changes = [
+            {
+                "backend_id": self.backend.id,
+                "entity_type": "application",
+                "local_ref": "application:%d" % applicant_id,
+                "operation": "upsert",
+                "res_model": "hr.applicant",
+                "res_id": applicant_id,
+                "candidate_ref": candidate_id,
+                "job_ref": job_id,
+            }
+            for applicant_id, candidate_id, job_id in self.env.cr.fetchall()
+        ]
+        self.env.cr.execute(
+            "SELECT b.local_ref, b.res_id, b.candidate_ref, b.job_ref, b.remote_key"
+            " FROM linkedin_binding b WHERE b.backend_id = %s"
+            " AND b.entity_type = 'application'"
+            " AND b.state NOT IN ('to_delete', 'deleted')"
+            " AND (b.candidate_ref, b.job_ref) IN %s"
+            " AND NOT EXISTS (SELECT 1 FROM hr_applicant a WHERE a.id = b.res_id"
+            "   AND a.job_id IS NOT NULL)",
+            (self.backend.id, pairs),
+        )
+        for local_ref, res_id, candidate_id, job_id, key in self.env.cr.fetchall():
+            changes.append(
+                {
+                    "backend_id": self.backend.id,
+                    "entity_type": "application",
+                    "local_ref": local_ref,
+                    "operation": "delete",
+                    "res_model": "hr.applicant",
+                    "res_id": res_id,
+                    "candidate_ref": candidate_id,
+                    "job_ref": job_id,
+                    "remote_key": json.loads(key) if key else None,
+                }
+            )
+        if changes:
+            _logger.info(
+                "linkedin backend %s: %d RSC application changes queued from "
+                "%d candidate pipelines",
+                self.backend.id,
+                len(changes),
+                len(pairs),
+            )
+            self.outbox.queue(changes)
 
     # -- deletes ------------------------------------------------------------
 

@@ -474,5 +474,11 @@ class LinkedInOnboarding(models.AbstractModel):
             backend.action_start_historical_sync()
             message += " " + _("The historical sync has started.")
             backend.write({"onboarding_message": message})
+        rsc_types = set(onboarding.RSC_TYPES)
+        has_rsc = any(record.integration_type in rsc_types for record in integrations)
+        if backend.rsc_enabled and has_rsc and backend.rsc_sync_state == "never":
+            backend.action_start_rsc_sync()
+            message += " " + _("The RSC historical sync has started.")
+            backend.write({"onboarding_message": message})
         _logger.info("linkedin backend %s: %s", backend.id, message)
         return {"ok": True, "message": message}

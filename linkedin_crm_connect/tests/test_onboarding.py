@@ -279,6 +279,36 @@ class TestCallback(OnboardingCase):
         )
         self.assertEqual(export["JOB_POSTING_VIEWERS"], {"string": "ALL_PRODUCT_USERS"})
 
+    def test_rsc_grant_starts_rsc_sync(self):
+        self.backend.rsc_enabled = True
+        self.backend.action_provision_application()
+        types = [onboarding.CRM_BUNDLE, *onboarding.RSC_BUNDLES]
+
+        result = self.service.handle_callback(self.backend, self.grant(types=types))
+
+        self.assertTrue(result["ok"], result["message"])
+        self.assertEqual(self.backend.sync_state, "queued")
+        self.assertEqual(self.backend.rsc_sync_state, "queued")
+        self.assertIn("RSC historical sync has started", result["message"])
+        held = {
+            row["key"]["integrationType"]: row for row in self.sandbox_integrations()
+        }
+        export = held["ONE_CLICK_EXPORT"]["configurations"]
+        self.assertEqual(export["JOB_POSTING_VIEWERS"], {"string": "ALL_PRODUCT_USERS"})
+        self.assertEqual(
+            export["CALLBACK_URL"],
+            {"string": BASE_URL + "/linkedin_crm_connect/export/%d" % self.backend.id},
+        )
+
+    def test_crm_grant_leaves_rsc_sync(self):
+        self.backend.rsc_enabled = True
+
+        result = self.onboard()
+
+        self.assertTrue(result["ok"], result["message"])
+        self.assertEqual(self.backend.rsc_sync_state, "never")
+        self.assertNotIn("RSC", result["message"])
+
     def test_values_sent_and_received_are_kept(self):
         self.onboard()
 

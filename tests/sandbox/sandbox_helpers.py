@@ -25,6 +25,7 @@ PATHS = {
     "tcrmPipelineStages": "/v2/tcrmPipelineStages",
     "tcrmCandidatePipelines": "/v2/tcrmCandidatePipelines",
     "tcrmInteractions": "/rest/tcrmInteractions",
+    "atsApplications": "/v2/atsApplications",
 }
 KEY_FIELDS = {
     "atsCandidates": ("atsCandidateId", "integrationContext", "dataProvider"),
@@ -42,6 +43,7 @@ KEY_FIELDS = {
         "dataProvider",
     ),
     "tcrmInteractions": ("tcrmInteractionId", "integrationContext", "dataProvider"),
+    "atsApplications": ("atsJobApplicationId", "integrationContext", "dataProvider"),
 }
 
 
@@ -142,6 +144,34 @@ def interaction_entity(**changes: Any) -> dict[str, Any]:
         "interactionType": "NOTE",
         "content": "Called, will send the offer on Monday.",
         "tcrmCreatedAt": 1_700_000_000_000,
+    }
+    entity.update(changes)
+    return entity
+
+
+def application_key(application_id: str, org: str = ORG) -> dict[str, str]:
+    return {
+        "atsJobApplicationId": application_id,
+        "integrationContext": org,
+        "dataProvider": "ATS",
+    }
+
+
+def application_entity(**changes: Any) -> dict[str, Any]:
+    entity = {
+        "atsCandidateId": "c1",
+        "atsJobPostingId": "j1",
+        "atsJobPostingName": "Developer",
+        "candidateEmail": "ada@example.com",
+        "firstName": "Ada",
+        "lastName": "Lovelace",
+        "source": "Referral",
+        "stages": [
+            {"stage": "New", "atsCreatedAt": 1_700_000_000_000},
+            {"stage": "Interview", "atsCreatedAt": 1_700_000_100_000},
+        ],
+        "atsCreatedAt": 1_700_000_000_000,
+        "atsLastModifiedAt": 1_700_000_100_000,
     }
     entity.update(changes)
     return entity

@@ -684,6 +684,7 @@ def test_delete_does_not_cascade(seeded: SandboxClient) -> None:
         "tcrmCandidatePipelines": 1,
         "tcrmCandidatePipelineStages": 0,
         "tcrmInteractions": 1,
+        "atsApplications": 0,
         "resumes": 0,
     }
 

@@ -28,6 +28,7 @@ COUNTED = (
     "tcrmCandidatePipelines",
     "tcrmCandidatePipelineStages",
     "tcrmInteractions",
+    "atsApplications",
     "simpleJobPostings",
     "resumes",
 )
@@ -43,6 +44,7 @@ def test_counts_name_every_resource(client: SandboxClient) -> None:
         "tcrmCandidatePipelines": 0,
         "tcrmCandidatePipelineStages": 0,
         "tcrmInteractions": 0,
+        "atsApplications": 0,
         "resumes": 0,
     }
 

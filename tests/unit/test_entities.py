@@ -186,3 +186,111 @@ def test_resume_accepted():
 )
 def test_clean_email(value, expected):
     assert entities.clean_email(value) == expected
+
+
+def _application(**changes):
+    application = {
+        "id": 41,
+        "candidate_id": 7,
+        "job_id": 3,
+        "job_name": "Python Developer",
+        "name": "Ana María García",
+        "email": "Ana García <ana@example.com>",
+        "created": CREATED,
+        "modified": "2025-01-05 00:00:00",
+        "active": True,
+        "source_name": "LinkedIn",
+        "stage_name": "Interview",
+        "stage_changes": [
+            {"stage": "New", "changed_at": CREATED},
+            {"stage": "Interview", "changed_at": "2025-01-03 00:00:00"},
+        ],
+    }
+    application.update(changes)
+    return application
+
+
+def test_application_entity_fields():
+    entity = entities.application_entity(_application())
+    assert entity["atsCandidateId"] == "7"
+    assert entity["atsJobPostingId"] == "3"
+    assert entity["atsJobPostingName"] == "Python Developer"
+    assert entity["firstName"] == "Ana María"
+    assert entity["lastName"] == "García"
+    assert entity["candidateEmail"] == "ana@example.com"
+    assert entity["source"] == "LinkedIn"
+    assert entity["atsCreatedAt"] == CREATED_MS
+    assert entity["atsLastModifiedAt"] == 1736035200000
+    assert "dispositionReason" not in entity
+    assert entities.application_id(41) == "41"
+
+
+def test_application_stages_oldest_first():
+    entity = entities.application_entity(_application())
+    assert entity["stages"] == [
+        {"stage": "New", "atsCreatedAt": CREATED_MS},
+        {"stage": "Interview", "atsCreatedAt": 1735862400000},
+    ]
+
+
+def test_application_current_stage_appended():
+    application = _application(stage_name="Offer")
+    stages = entities.application_stages(application)
+    assert [entry["stage"] for entry in stages] == ["New", "Interview", "Offer"]
+    assert stages[-1]["atsCreatedAt"] == 1736035200000
+
+
+def test_application_without_history():
+    stages = entities.application_stages(_application(stage_changes=[]))
+    assert stages == [{"stage": "Interview", "atsCreatedAt": CREATED_MS}]
+
+
+def test_application_first_stage_from_move():
+    moves = [
+        {
+            "stage": "Interview",
+            "previous_stage": "New",
+            "changed_at": "2025-01-03 00:00:00",
+        }
+    ]
+    stages = entities.application_stages(_application(stage_changes=moves))
+    assert stages == [
+        {"stage": "New", "atsCreatedAt": CREATED_MS},
+        {"stage": "Interview", "atsCreatedAt": 1735862400000},
+    ]
+
+
+def test_application_stage_after_history():
+    # A modification date older than the last change never reorders stages.
+    stages = entities.application_stages(
+        _application(stage_name="Offer", modified="2025-01-01 00:00:00")
+    )
+    assert stages[-1] == {"stage": "Offer", "atsCreatedAt": 1735862400000}
+
+
+def test_application_refused_has_disposition():
+    entity = entities.application_entity(_application(active=False))
+    assert entity["dispositionReason"] == "Refused in the CRM"
+    reason = entities.application_entity(
+        _application(active=False, refuse_reason="Salary too high")
+    )
+    assert reason["dispositionReason"] == "Salary too high"
+
+
+def test_application_omits_empty_name_and_email():
+    entity = entities.application_entity(
+        _application(name="", email="", source_name=None, stage_name=None)
+    )
+    assert "firstName" not in entity
+    assert "lastName" not in entity
+    assert "candidateEmail" not in entity
+    assert entity["source"] == "Entered manually in the CRM"
+
+
+def test_application_key_is_applicant_id():
+    key = entities.make_key("atsApplications", CTX, atsJobApplicationId=41)
+    assert key == {
+        "atsJobApplicationId": "41",
+        "integrationContext": CTX,
+        "dataProvider": "ATS",
+    }
