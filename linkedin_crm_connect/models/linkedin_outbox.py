@@ -87,49 +87,99 @@ class LinkedInOutbox(models.Model):
         )
 
     @api.model
-    def queue(self, changes):
+    def queue(self, changes, history=()):
         """Record changes to send, coalescing with pending rows; one statement.
 
         ``changes`` is a list of dicts with ``backend_id``, ``entity_type``,
         ``local_ref``, ``operation`` and optionally ``res_model``, ``res_id``,
         ``candidate_ref``, ``job_ref`` and ``remote_key`` (a dict).
+        ``history`` lists stage changes as ``(backend id, applicant id,
+        candidate id, job id, from stage id, to stage id)``, at most one per
+        applicant. The same statement inserts their ``linkedin.stage.history``
+        rows and queues an upsert of each, because the outbox row needs the
+        id of the new history row.
         """
-        if not changes:
+        if not changes and not history:
             return
-        rows = []
+        cr = self.env.cr
+        uid = self.env.uid
         seen = {}
         for change in changes:
             # Within one call the last change of a record wins, like later calls.
             seen[(change["backend_id"], change["entity_type"], change["local_ref"])] = (
                 change
             )
-        for change in seen.values():
-            key = change.get("remote_key")
-            rows.append(
-                (
-                    change["backend_id"],
-                    change["entity_type"],
-                    change["local_ref"],
-                    change["operation"],
-                    change.get("res_model"),
-                    change.get("res_id"),
-                    change.get("candidate_ref"),
-                    change.get("job_ref"),
-                    json.dumps(key) if key else None,
-                    self.env.uid,
+        selects = []
+        ctes = []
+        if seen:
+            rows = b",".join(
+                cr.mogrify(
+                    "(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s)",
+                    (
+                        change["backend_id"],
+                        change["entity_type"],
+                        change["local_ref"],
+                        change["operation"],
+                        change.get("res_model"),
+                        change.get("res_id"),
+                        change.get("candidate_ref"),
+                        change.get("job_ref"),
+                        json.dumps(change["remote_key"])
+                        if change.get("remote_key")
+                        else None,
+                        uid,
+                    ),
                 )
+                for change in seen.values()
+            ).decode()
+            ctes.append(
+                "changes (backend_id, entity_type, local_ref, operation, res_model,"
+                " res_id, candidate_ref, job_ref, remote_key, uid) AS (VALUES "
+                + rows
+                + ")"
             )
-        execute_values(
-            self.env.cr,
-            "INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
+            selects.append(
+                "SELECT backend_id, entity_type, local_ref, operation, res_model,"
+                " res_id, candidate_ref, job_ref, remote_key, uid FROM changes"
+            )
+        if history:
+            rows = b",".join(
+                cr.mogrify("(%s, %s, %s, %s, %s::int, %s::int, %s)", (*row, uid))
+                for row in history
+            ).decode()
+            ctes.append(
+                "stage_changes (backend_id, applicant_id, candidate_id, job_id,"
+                " stage_from_id, stage_to_id, uid) AS (VALUES " + rows + ")"
+            )
+            ctes.append(
+                "history AS (INSERT INTO linkedin_stage_history (applicant_id,"
+                " candidate_id, job_id, stage_from_id, stage_to_id, changed_at,"
+                " create_uid, write_uid, create_date, write_date)"
+                " SELECT applicant_id, candidate_id, job_id, stage_from_id,"
+                " stage_to_id, now() AT TIME ZONE 'UTC', uid, uid,"
+                " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
+                " FROM stage_changes RETURNING id, applicant_id, candidate_id, job_id)"
+            )
+            selects.append(
+                "SELECT s.backend_id, 'stage_history', 'history:' || h.id, 'upsert',"
+                " 'linkedin.stage.history', h.id, h.candidate_id, h.job_id, NULL,"
+                " s.uid FROM history h"
+                " JOIN stage_changes s ON s.applicant_id = h.applicant_id"
+            )
+        # The values are inlined by mogrify, so the statement takes no parameters.
+        cr.execute(
+            "WITH "
+            + ", ".join(ctes)
+            + " INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
             " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
             " state, attempts, create_uid, write_uid, create_date, write_date)"
             " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
             " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
             " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
             " now() AT TIME ZONE 'UTC'"
-            " FROM (VALUES %s) AS v(backend_id, entity_type, local_ref, operation,"
-            " res_model, res_id, candidate_ref, job_ref, remote_key, uid)"
+            " FROM (" + " UNION ALL ".join(selects) + ") AS v(backend_id,"
+            " entity_type, local_ref, operation, res_model, res_id, candidate_ref,"
+            " job_ref, remote_key, uid)"
             " ON CONFLICT (backend_id, entity_type, local_ref)"
             " WHERE state = 'pending' DO UPDATE SET"
             " operation = EXCLUDED.operation,"
@@ -138,9 +188,7 @@ class LinkedInOutbox(models.Model):
             " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
             " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
             " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
-            " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date",
-            rows,
-            template="(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s)",
+            " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date"
         )
 
     @api.model
