@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..linkedin.entities import clean_email
 from ..linkedin.mapping import normalize_email
+from .linkedin_outbox import upsert_statement
 
 _logger = logging.getLogger(__name__)
 
@@ -165,39 +166,52 @@ class LinkedInCandidate(models.Model):
         return len(pairs)
 
     @api.model
-    def assign_new(self, applicants):
+    def assign_new(self, applicants, backend_ids=None):
         """Link applicants without a candidate to theirs, creating it when needed.
 
-        Returns ``[(applicant id, job id, company id, candidate id)]`` for
-        every applicant, with a candidate id of None when the applicant has
-        no company. One query reads the applicants, and one statement per
+        Returns ``[(applicant id, job id, company id, candidate id, queued)]``
+        for every applicant, with a candidate id of None when the applicant
+        has no company. ``backend_ids`` maps company ids to backend ids. When
+        an applicant's company is in it, linking the applicant also queues
+        its candidate and candidate pipeline upserts, and ``queued`` is true. The applicants are read through the ORM cache, which
+        ``hr.applicant.create`` has filled already. One statement per
         unlinked applicant finds or creates its candidate, links it and
-        refreshes the candidate's name and count, because a create in the
-        UI must stay cheap. The indexed email and contact columns keep the
+        refreshes the candidate's name and count, because a create in the UI
+        must stay cheap. The indexed email and contact columns keep the
         lookup from scanning the candidates.
         """
-        cr = self.env.cr
-        cr.execute(
-            "SELECT a.id, a.job_id, COALESCE(a.company_id, j.company_id),"
-            " a.linkedin_candidate_id, a.email_from, a.partner_id, p.email,"
-            " COALESCE(NULLIF(a.partner_name, ''), p.name, a.name)"
-            " FROM hr_applicant a LEFT JOIN hr_job j ON j.id = a.job_id"
-            " LEFT JOIN res_partner p ON p.id = a.partner_id WHERE a.id IN %s"
-            " ORDER BY a.id",
-            (tuple(applicants.ids),),
-        )
         result = []
         linked = []
-        for row in cr.fetchall():
-            applicant_id, job_id, company_id, candidate_id = row[:4]
-            email_from, partner_id, partner_email, name = row[4:]
-            if not candidate_id and company_id:
-                email = normalize_email(clean_email(email_from or partner_email or ""))
-                candidate_id = self._link_applicant(
-                    applicant_id, company_id, email, partner_id, name
+        for applicant in applicants:
+            candidate_id = applicant.linkedin_candidate_id.id or None
+            company = applicant.company_id or applicant.job_id.sudo().company_id
+            backend_id = (backend_ids or {}).get(company.id)
+            queued = False
+            if not candidate_id and company:
+                partner = applicant.partner_id.sudo()
+                email = normalize_email(
+                    clean_email(applicant.email_from or partner.email or "")
                 )
-                linked.append(applicant_id)
-            result.append((applicant_id, job_id, company_id, candidate_id))
+                candidate_id = self._link_applicant(
+                    applicant.id,
+                    company.id,
+                    email,
+                    partner.id or None,
+                    applicant.partner_name or partner.name or applicant.name,
+                    backend_id,
+                    applicant.job_id.id or None,
+                )
+                linked.append(applicant.id)
+                queued = bool(backend_id)
+            result.append(
+                (
+                    applicant.id,
+                    applicant.job_id.id or None,
+                    company.id or None,
+                    candidate_id,
+                    queued,
+                )
+            )
         if linked:
             applicants.invalidate_cache(["linkedin_candidate_id"], linked)
             self.invalidate_cache(
@@ -205,15 +219,34 @@ class LinkedInCandidate(models.Model):
             )
         return result
 
-    def _link_applicant(self, applicant_id, company_id, email, partner_id, name):
+    def _link_applicant(
+        self, applicant_id, company_id, email, partner_id, name, backend_id, job_id
+    ):
         """Link one applicant to its candidate in one statement and return its id.
 
         The oldest candidate with the same email comes first, then the oldest
         with the same contact. Without either, a new candidate is created. The name of a found candidate becomes the applicant's
         unless a newer applicant of it exists. All parts of the statement
         see the rows as they were before it, so the count adds the
-        applicant being linked.
+        applicant being linked. With a ``backend_id``, the statement also
+        queues the upserts of the candidate and of its candidate pipeline in
+        ``job_id``, which need the candidate id it picks.
         """
+        queued = ""
+        if backend_id:
+            queued = (
+                ", queued AS ("
+                + upsert_statement(
+                    "SELECT %(backend)s, 'candidate', 'candidate:' || id, 'upsert',"
+                    " 'linkedin.candidate', id, id, NULL::int, NULL::varchar,"
+                    " %(uid)s FROM chosen"
+                    " UNION ALL SELECT %(backend)s, 'candidate_pipeline',"
+                    " 'candidate:' || id || ':job:' || %(job)s::int, 'upsert',"
+                    " NULL, NULL, id, %(job)s::int, NULL, %(uid)s"
+                    " FROM chosen WHERE %(job)s::int IS NOT NULL"
+                )
+                + ")"
+            )
         self.env.cr.execute(
             "WITH found AS ("
             "   SELECT id FROM linkedin_candidate"
@@ -239,8 +272,7 @@ class LinkedInCandidate(models.Model):
             "   name = CASE WHEN EXISTS (SELECT 1 FROM hr_applicant a"
             "     WHERE a.linkedin_candidate_id = c.id AND a.id > %(applicant)s)"
             "     THEN c.name ELSE %(name)s END"
-            "   FROM found WHERE c.id = found.id)"
-            " SELECT id FROM chosen",
+            "   FROM found WHERE c.id = found.id)" + queued + " SELECT id FROM chosen",
             {
                 "company": company_id,
                 "email": email,
@@ -248,6 +280,8 @@ class LinkedInCandidate(models.Model):
                 "name": name,
                 "applicant": applicant_id,
                 "uid": self.env.uid,
+                "backend": backend_id,
+                "job": job_id,
             },
         )
         return self.env.cr.fetchone()[0]

@@ -237,13 +237,14 @@ class LinkedInCapture(models.AbstractModel):
         backends = self._backends()
         if not backends:
             return
+        backend_ids = {
+            company_id: backend.id for company_id, backend in backends.items()
+        }
+        assigned = self.env["linkedin.candidate"].assign_new(applicants, backend_ids)
         changes = []
-        candidates = self.env["linkedin.candidate"]
-        for applicant_id, job_id, company_id, candidate_id in candidates.assign_new(
-            applicants
-        ):
+        for _applicant_id, job_id, company_id, candidate_id, queued in assigned:
             backend = backends.get(company_id)
-            if not backend or not candidate_id:
+            if queued or not backend or not candidate_id:
                 continue
             changes.append(self._candidate_change(backend, candidate_id, "upsert"))
             if job_id:
@@ -267,7 +268,7 @@ class LinkedInCapture(models.AbstractModel):
             candidates = self.env["linkedin.candidate"]
             assigned = {
                 applicant_id: candidate_id
-                for applicant_id, _job, _company, candidate_id in (
+                for applicant_id, _job, _company, candidate_id, _queued in (
                     candidates.assign_new(unassigned)
                 )
             }

@@ -19,6 +19,37 @@ MAX_ATTEMPTS = 6
 SUPERSEDED_MESSAGE = "superseded by a later change"
 
 
+def upsert_statement(source):
+    """Return an INSERT of the outbox rows that the query ``source`` returns.
+
+    ``source`` returns the columns backend_id, entity_type, local_ref,
+    operation, res_model, res_id, candidate_ref, job_ref, remote_key (JSON
+    text) and uid, in that order. A row whose record already has a pending
+    row updates that row instead, through the partial unique index
+    ``linkedin_outbox_pending_uniq``, so a claimed row is never changed.
+    """
+    return (
+        "INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
+        " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
+        " state, attempts, create_uid, write_uid, create_date, write_date)"
+        " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
+        " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
+        " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
+        " now() AT TIME ZONE 'UTC'"
+        " FROM (" + source + ") AS v(backend_id, entity_type, local_ref,"
+        " operation, res_model, res_id, candidate_ref, job_ref, remote_key, uid)"
+        " ON CONFLICT (backend_id, entity_type, local_ref)"
+        " WHERE state = 'pending' DO UPDATE SET"
+        " operation = EXCLUDED.operation,"
+        " res_model = COALESCE(EXCLUDED.res_model, o.res_model),"
+        " res_id = COALESCE(EXCLUDED.res_id, o.res_id),"
+        " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
+        " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
+        " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
+        " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date"
+    )
+
+
 class LinkedInOutbox(models.Model):
     """A change to send to LinkedIn, recorded in the user's transaction.
 
@@ -170,25 +201,8 @@ class LinkedInOutbox(models.Model):
         cr.execute(
             "WITH "
             + ", ".join(ctes)
-            + " INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
-            " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
-            " state, attempts, create_uid, write_uid, create_date, write_date)"
-            " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
-            " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
-            " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
-            " now() AT TIME ZONE 'UTC'"
-            " FROM (" + " UNION ALL ".join(selects) + ") AS v(backend_id,"
-            " entity_type, local_ref, operation, res_model, res_id, candidate_ref,"
-            " job_ref, remote_key, uid)"
-            " ON CONFLICT (backend_id, entity_type, local_ref)"
-            " WHERE state = 'pending' DO UPDATE SET"
-            " operation = EXCLUDED.operation,"
-            " res_model = COALESCE(EXCLUDED.res_model, o.res_model),"
-            " res_id = COALESCE(EXCLUDED.res_id, o.res_id),"
-            " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
-            " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
-            " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
-            " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date"
+            + " "
+            + upsert_statement(" UNION ALL ".join(selects))
         )
 
     @api.model
