@@ -36,6 +36,7 @@ through token introspection.
         "views/hr_recruitment_source_views.xml",
         "views/linkedin_menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 
 from ..linkedin.entities import clean_email
 from ..linkedin.mapping import normalize_email
-from .linkedin_outbox import upsert_statement
 
 _logger = logging.getLogger(__name__)
 
@@ -173,7 +172,8 @@ class LinkedInCandidate(models.Model):
         for every applicant, with a candidate id of None when the applicant
         has no company. ``backend_ids`` maps company ids to backend ids. When
         an applicant's company is in it, linking the applicant also queues
-        its candidate and candidate pipeline upserts, and ``queued`` is true. The applicants are read through the ORM cache, which
+        its candidate and candidate pipeline upserts, and ``queued`` is true.
+        The applicants are read through the ORM cache, which
         ``hr.applicant.create`` has filled already. One statement per
         unlinked applicant finds or creates its candidate, links it and
         refreshes the candidate's name and count, because a create in the UI
@@ -197,9 +197,8 @@ class LinkedInCandidate(models.Model):
                     company.id,
                     email,
                     partner.id or None,
-                    applicant.partner_name or partner.name or applicant.name,
-                    backend_id,
                     applicant.job_id.id or None,
+                    backend_id,
                 )
                 linked.append(applicant.id)
                 queued = bool(backend_id)
@@ -220,69 +219,26 @@ class LinkedInCandidate(models.Model):
         return result
 
     def _link_applicant(
-        self, applicant_id, company_id, email, partner_id, name, backend_id, job_id
+        self, applicant_id, company_id, email, partner_id, job_id, backend_id
     ):
         """Link one applicant to its candidate in one statement and return its id.
 
-        The oldest candidate with the same email comes first, then the oldest
-        with the same contact. Without either, a new candidate is created. The name of a found candidate becomes the applicant's
-        unless a newer applicant of it exists. All parts of the statement
-        see the rows as they were before it, so the count adds the
-        applicant being linked. With a ``backend_id``, the statement also
-        queues the upserts of the candidate and of its candidate pipeline in
-        ``job_id``, which need the candidate id it picks.
+        The SQL is the function ``linkedin_candidate_link`` (see
+        ``sql_functions``), which picks or creates the candidate, refreshes
+        its name and count and, with a ``backend_id``, queues the upserts of
+        the candidate and of its candidate pipeline in ``job_id``.
         """
-        queued = ""
-        if backend_id:
-            queued = (
-                ", queued AS ("
-                + upsert_statement(
-                    "SELECT %(backend)s, 'candidate', 'candidate:' || id, 'upsert',"
-                    " 'linkedin.candidate', id, id, NULL::int, NULL::varchar,"
-                    " %(uid)s FROM chosen"
-                    " UNION ALL SELECT %(backend)s, 'candidate_pipeline',"
-                    " 'candidate:' || id || ':job:' || %(job)s::int, 'upsert',"
-                    " NULL, NULL, id, %(job)s::int, NULL, %(uid)s"
-                    " FROM chosen WHERE %(job)s::int IS NOT NULL"
-                )
-                + ")"
-            )
         self.env.cr.execute(
-            "WITH found AS ("
-            "   SELECT id FROM linkedin_candidate"
-            "   WHERE company_id = %(company)s"
-            "   AND (email_normalized = %(email)s OR partner_id = %(partner)s)"
-            "   ORDER BY (email_normalized = %(email)s) IS TRUE DESC, id LIMIT 1),"
-            " created AS ("
-            "   INSERT INTO linkedin_candidate (email_normalized, partner_id,"
-            "   company_id, name, applicant_count, create_date, write_date,"
-            "   create_uid, write_uid)"
-            "   SELECT %(email)s::varchar, %(partner)s::int, %(company)s,"
-            "   %(name)s::varchar, 1, now() AT TIME ZONE 'UTC',"
-            "   now() AT TIME ZONE 'UTC', %(uid)s, %(uid)s"
-            "   WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id),"
-            " chosen AS (SELECT id FROM found UNION ALL SELECT id FROM created),"
-            " linked AS ("
-            "   UPDATE hr_applicant SET linkedin_candidate_id = chosen.id"
-            "   FROM chosen WHERE hr_applicant.id = %(applicant)s),"
-            " refreshed AS ("
-            "   UPDATE linkedin_candidate c SET"
-            "   applicant_count = 1 + (SELECT count(*) FROM hr_applicant a"
-            "     WHERE a.linkedin_candidate_id = c.id),"
-            "   name = CASE WHEN EXISTS (SELECT 1 FROM hr_applicant a"
-            "     WHERE a.linkedin_candidate_id = c.id AND a.id > %(applicant)s)"
-            "     THEN c.name ELSE %(name)s END"
-            "   FROM found WHERE c.id = found.id)" + queued + " SELECT id FROM chosen",
-            {
-                "company": company_id,
-                "email": email,
-                "partner": partner_id,
-                "name": name,
-                "applicant": applicant_id,
-                "uid": self.env.uid,
-                "backend": backend_id,
-                "job": job_id,
-            },
+            "SELECT linkedin_candidate_link(%s, %s, %s, %s, %s, %s, %s)",
+            (
+                applicant_id,
+                company_id,
+                email,
+                partner_id,
+                backend_id,
+                job_id,
+                self.env.uid,
+            ),
         )
         return self.env.cr.fetchone()[0]
 

@@ -7,6 +7,7 @@ import psycopg2
 from odoo import api, fields, models
 from psycopg2.extras import execute_values
 
+from . import sql_functions
 from .linkedin_binding import ENTITY_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -17,37 +18,6 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 #: Attempts of a row on 5xx, timeouts and connection errors before it fails.
 MAX_ATTEMPTS = 6
 SUPERSEDED_MESSAGE = "superseded by a later change"
-
-
-def upsert_statement(source):
-    """Return an INSERT of the outbox rows that the query ``source`` returns.
-
-    ``source`` returns the columns backend_id, entity_type, local_ref,
-    operation, res_model, res_id, candidate_ref, job_ref, remote_key (JSON
-    text) and uid, in that order. A row whose record already has a pending
-    row updates that row instead, through the partial unique index
-    ``linkedin_outbox_pending_uniq``, so a claimed row is never changed.
-    """
-    return (
-        "INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
-        " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
-        " state, attempts, create_uid, write_uid, create_date, write_date)"
-        " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
-        " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
-        " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
-        " now() AT TIME ZONE 'UTC'"
-        " FROM (" + source + ") AS v(backend_id, entity_type, local_ref,"
-        " operation, res_model, res_id, candidate_ref, job_ref, remote_key, uid)"
-        " ON CONFLICT (backend_id, entity_type, local_ref)"
-        " WHERE state = 'pending' DO UPDATE SET"
-        " operation = EXCLUDED.operation,"
-        " res_model = COALESCE(EXCLUDED.res_model, o.res_model),"
-        " res_id = COALESCE(EXCLUDED.res_id, o.res_id),"
-        " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
-        " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
-        " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
-        " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date"
-    )
 
 
 class LinkedInOutbox(models.Model):
@@ -116,6 +86,8 @@ class LinkedInOutbox(models.Model):
             "CREATE INDEX IF NOT EXISTS linkedin_outbox_claim_idx"
             " ON linkedin_outbox (backend_id, entity_type, state, id)"
         )
+        for statement in sql_functions.FUNCTIONS:
+            self.env.cr.execute(statement)
 
     @api.model
     def queue(self, changes, history=()):
@@ -128,81 +100,39 @@ class LinkedInOutbox(models.Model):
         candidate id, job id, from stage id, to stage id)``, at most one per
         applicant. The same statement inserts their ``linkedin.stage.history``
         rows and queues an upsert of each, because the outbox row needs the
-        id of the new history row.
+        id of the new history row. The SQL is the function
+        ``linkedin_outbox_queue`` (see ``sql_functions``).
         """
         if not changes and not history:
             return
-        cr = self.env.cr
-        uid = self.env.uid
         seen = {}
         for change in changes:
             # Within one call the last change of a record wins, like later calls.
             seen[(change["backend_id"], change["entity_type"], change["local_ref"])] = (
                 change
             )
-        selects = []
-        ctes = []
-        if seen:
-            rows = b",".join(
-                cr.mogrify(
-                    "(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s)",
-                    (
-                        change["backend_id"],
-                        change["entity_type"],
-                        change["local_ref"],
-                        change["operation"],
-                        change.get("res_model"),
-                        change.get("res_id"),
-                        change.get("candidate_ref"),
-                        change.get("job_ref"),
-                        json.dumps(change["remote_key"])
-                        if change.get("remote_key")
-                        else None,
-                        uid,
-                    ),
-                )
-                for change in seen.values()
-            ).decode()
-            ctes.append(
-                "changes (backend_id, entity_type, local_ref, operation, res_model,"
-                " res_id, candidate_ref, job_ref, remote_key, uid) AS (VALUES "
-                + rows
-                + ")"
-            )
-            selects.append(
-                "SELECT backend_id, entity_type, local_ref, operation, res_model,"
-                " res_id, candidate_ref, job_ref, remote_key, uid FROM changes"
-            )
-        if history:
-            rows = b",".join(
-                cr.mogrify("(%s, %s, %s, %s, %s::int, %s::int, %s)", (*row, uid))
-                for row in history
-            ).decode()
-            ctes.append(
-                "stage_changes (backend_id, applicant_id, candidate_id, job_id,"
-                " stage_from_id, stage_to_id, uid) AS (VALUES " + rows + ")"
-            )
-            ctes.append(
-                "history AS (INSERT INTO linkedin_stage_history (applicant_id,"
-                " candidate_id, job_id, stage_from_id, stage_to_id, changed_at,"
-                " create_uid, write_uid, create_date, write_date)"
-                " SELECT applicant_id, candidate_id, job_id, stage_from_id,"
-                " stage_to_id, now() AT TIME ZONE 'UTC', uid, uid,"
-                " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
-                " FROM stage_changes RETURNING id, applicant_id, candidate_id, job_id)"
-            )
-            selects.append(
-                "SELECT s.backend_id, 'stage_history', 'history:' || h.id, 'upsert',"
-                " 'linkedin.stage.history', h.id, h.candidate_id, h.job_id, NULL,"
-                " s.uid FROM history h"
-                " JOIN stage_changes s ON s.applicant_id = h.applicant_id"
-            )
-        # The values are inlined by mogrify, so the statement takes no parameters.
-        cr.execute(
-            "WITH "
-            + ", ".join(ctes)
-            + " "
-            + upsert_statement(" UNION ALL ".join(selects))
+        rows = list(seen.values())
+        keys = [row.get("remote_key") for row in rows]
+        history_columns = list(zip(*history)) if history else [()] * 6
+        self.env.cr.execute(
+            "SELECT linkedin_outbox_queue(%s::integer[], %s::varchar[],"
+            " %s::varchar[], %s::varchar[], %s::varchar[], %s::integer[],"
+            " %s::integer[], %s::integer[], %s::text[], %s::integer[],"
+            " %s::integer[], %s::integer[], %s::integer[], %s::integer[],"
+            " %s::integer[], %s)",
+            (
+                [row["backend_id"] for row in rows],
+                [row["entity_type"] for row in rows],
+                [row["local_ref"] for row in rows],
+                [row["operation"] for row in rows],
+                [row.get("res_model") for row in rows],
+                [row.get("res_id") for row in rows],
+                [row.get("candidate_ref") for row in rows],
+                [row.get("job_ref") for row in rows],
+                [json.dumps(key) if key else None for key in keys],
+                *[list(column) for column in history_columns],
+                self.env.uid,
+            ),
         )
 
     @api.model
