@@ -257,8 +257,9 @@ class LinkedInCapture(models.AbstractModel):
         """Return the snapshot after a write of ``vals``, built without a read.
 
         A write of ``job_id`` or ``company_id`` can change the company, which
-        may come from the job, so those writes read the rows again. Applicants
-        without a candidate are linked to one first.
+        may come from the job, so those writes read the rows again, as does
+        a call that passes only field names. Applicants without a candidate
+        are linked to one first.
         """
         unassigned = applicants.browse(
             [key for key, row in before.items() if not row[0]]
@@ -272,7 +273,7 @@ class LinkedInCapture(models.AbstractModel):
                     candidates.assign_new(unassigned)
                 )
             }
-        if "job_id" in vals or "company_id" in vals:
+        if not isinstance(vals, dict) or "job_id" in vals or "company_id" in vals:
             return self._read_snapshot(applicants)
         stage_written = "stage_id" in vals
         new_stage = _record_id(vals.get("stage_id"))
@@ -292,9 +293,9 @@ class LinkedInCapture(models.AbstractModel):
     def applicants_written(self, applicants, vals, before):
         """Queue what a write changed, from each applicant's own old values.
 
-        ``vals`` are the values written (only their keys are read when the
-        write changes ``job_id`` or ``company_id``), and ``before`` is the
-        ``applicant_snapshot`` taken before the write.
+        ``vals`` are the values written, or only the names of the fields
+        written, and ``before`` is the ``applicant_snapshot`` taken before
+        the write.
         """
         if not self._enabled() or not before:
             return
