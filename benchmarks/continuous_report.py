@@ -612,12 +612,10 @@ within %(timeout).0f s of the last commit ranks last.
 **Pacing.** On the last installed database, after its flushes,
 %(changes)d applicants of distinct synced candidates get a new name, which
 queues %(changes)d candidate rows. The sandbox is set to `{"rate_limits": true,
-"records_per_minute": %(limit)d}` and the backend to `pace_requests` on. The
-add-on takes its pacing limit from `RESOURCES[name].records_per_minute` in
-`linkedin_crm_connect/linkedin/resources.py`, and no resource setting of a
-backend can change it. So the benchmark process replaces that table with a
-copy whose limit is %(limit)d for every resource, for this measurement
-only. A wrapper around `LinkedInClient.batch_upsert` in the same process
+"records_per_minute": %(limit)d}` and the backend to `pace_requests` on, with
+a resource setting of `records_per_minute` %(limit)d for every resource,
+which the pacer takes in place of LinkedIn's documented limit. A wrapper
+around `LinkedInClient.batch_upsert` in the same process
 records the start and outcome of each request. Each record sent stays in
 the rolling window of the limit for 60 s, so a flush occupies the window
 from its first request until 60 s after the start of its last. The share of

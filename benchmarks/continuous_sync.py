@@ -31,9 +31,7 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 
 import psutil
 import psycopg2
@@ -484,21 +482,22 @@ def command_hooks(args):
 # -- pacing --------------------------------------------------------------------
 
 
-def override_records_per_minute(limit):
-    """Set every resource's records-per-minute limit to ``limit`` in this process.
-
-    The add-on reads its pacing limit from ``resources.RESOURCES``, and no
-    backend resource setting can change it, so the benchmark replaces the
-    table in its own process only.
-    """
+def set_records_per_minute(env, backend, limit):
+    """Give every resource of ``backend`` a pacing limit of ``limit`` records a minute."""
     from odoo.addons.linkedin_crm_connect.linkedin import resources
 
-    resources.RESOURCES = MappingProxyType(
-        {
-            name: replace(resource, records_per_minute=limit)
-            for name, resource in resources.RESOURCES.items()
-        }
-    )
+    settings = {setting.resource: setting for setting in backend.resource_setting_ids}
+    for name in resources.RESOURCES:
+        if name in settings:
+            settings[name].write({"records_per_minute": limit})
+        else:
+            env["linkedin.resource.setting"].create(
+                {
+                    "backend_id": backend.id,
+                    "resource": name,
+                    "records_per_minute": limit,
+                }
+            )
 
 
 def record_batch_upserts(log):
@@ -561,10 +560,10 @@ def command_pacing(args):
             if number % 100 == 0:
                 env.cr.commit()
         backend.write({"pace_requests": True})
+        set_records_per_minute(env, backend, args.limit)
         env.cr.commit()
         pending = outbox_states(env, backend).get("pending", {})
 
-        override_records_per_minute(args.limit)
         log = []
         record_batch_upserts(log)
         sandbox.configure(rate_limits=True, records_per_minute=args.limit)

@@ -37,6 +37,7 @@ through token introspection.
         "views/linkedin_menus.xml",
         "views/linkedin_assets.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -7,6 +7,7 @@ backing off after one.
 """
 
 import collections
+import threading
 import time
 
 WINDOW_SECONDS = 60.0
@@ -23,6 +24,9 @@ class Pacer:
     single request larger than the limit is let through once the window is
     empty, so the pacer never blocks forever.
 
+    One pacer may serve several threads, because the window is read and
+    changed under a lock and the sleep happens outside it.
+
     NOTE: the window is per process. Two Odoo workers flushing the same
     backend at once each pace to the full limit, so together they may send
     up to twice the limit.
@@ -32,6 +36,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._sent = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
 
     def _used(self, resource, now):
         window = self._sent[resource]
@@ -48,23 +53,46 @@ class Pacer:
             return 0.0
         waited = 0.0
         while True:
-            now = self._clock()
-            used = self._used(resource, now)
-            window = self._sent[resource]
-            if used + count <= limit or not window:
-                break
-            delay = max(window[0][0] + WINDOW_SECONDS + MARGIN_SECONDS - now, 0.01)
+            with self._lock:
+                now = self._clock()
+                used = self._used(resource, now)
+                window = self._sent[resource]
+                if used + count <= limit or not window:
+                    window.append((self._clock(), count))
+                    return waited
+                delay = max(window[0][0] + WINDOW_SECONDS + MARGIN_SECONDS - now, 0.01)
             self._sleep(delay)
             waited += delay
-        self._sent[resource].append((self._clock(), count))
-        return waited
 
     def release(self, resource, count):
         """Give back the records of the last request, which LinkedIn refused.
 
         A request rejected with 429 counts nothing at LinkedIn, so keeping its
-        records in the window would waste that much of the allowance.
+        records in the window would waste that much of the allowance. The
+        latest entry of ``count`` records is removed, which is the refused
+        request's unless another thread sent one of the same size since.
         """
-        window = self._sent[resource]
-        if window and window[-1][1] == count:
-            window.pop()
+        with self._lock:
+            window = self._sent[resource]
+            for index in range(len(window) - 1, -1, -1):
+                if window[index][1] == count:
+                    del window[index]
+                    return
+
+
+_shared_pacers = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pacer(key):
+    """Return this process's pacer for ``key``, creating it on first use.
+
+    The flusher runs once a minute and each run is short, so a pacer per run
+    would forget the records that the previous run sent less than a minute
+    before. Callers pass a key such as ``(database name, backend id)``.
+    """
+    with _shared_lock:
+        pacer = _shared_pacers.get(key)
+        if pacer is None:
+            pacer = _shared_pacers[key] = Pacer()
+        return pacer

@@ -3,9 +3,9 @@
 This module is the single place for paths, API families (``/v2/`` or
 ``/rest/``), ``LinkedIn-Version`` values, key fields and the values LinkedIn
 has not confirmed publicly. A backend can override the path, API family,
-version, ``dataProvider`` and batch size of a resource (see ``resolve``), so
-moving a resource from ``/v2/`` to ``/rest/`` or changing a version is a data
-change, not a code change.
+version, ``dataProvider``, batch size and pacing limit (records a minute) of
+a resource (see ``resolve``), so moving a resource from ``/v2/`` to
+``/rest/`` or changing a version is a data change, not a code change.
 """
 
 import re
@@ -34,7 +34,14 @@ _VERSION_PATTERN = re.compile(r"^\d{4}(0[1-9]|1[0-2])(\.\d{2})?$")
 _PATH_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(/[A-Za-z0-9_\-]+)*$")
 _DATA_PROVIDER_PATTERN = re.compile(r"^[A-Z][A-Z_]*$")
 
-OVERRIDABLE_FIELDS = ("api", "version", "path", "data_provider", "batch_size")
+OVERRIDABLE_FIELDS = (
+    "api",
+    "version",
+    "path",
+    "data_provider",
+    "batch_size",
+    "records_per_minute",
+)
 
 
 @dataclass(frozen=True)
@@ -273,6 +280,19 @@ def _validate_override(name, override):
             raise ValueError(
                 f"Invalid batch_size {batch_size!r} for resource {name}: use a "
                 f"whole number from 1 to {MAX_BATCH_SIZE}."
+            )
+
+    if "records_per_minute" in override:
+        records_per_minute = override["records_per_minute"]
+        if (
+            isinstance(records_per_minute, bool)
+            or not isinstance(records_per_minute, int)
+            or records_per_minute < 1
+        ):
+            raise ValueError(
+                f"Invalid records_per_minute {records_per_minute!r} for resource "
+                f"{name}: use a whole number of at least 1, for example "
+                f"{RESOURCES[name].records_per_minute}, the documented limit."
             )
 
 

@@ -71,18 +71,21 @@ class HrApplicant(models.Model):
     @api.multi
     def write(self, vals):
         capture = self.env["linkedin.capture"]
-        before = capture.applicant_snapshot(self)
+        before = capture.applicant_snapshot(self, vals)
         result = super().write(vals)
-        capture.applicants_written(self, vals.keys(), before)
+        capture.applicants_written(self, vals, before)
         return result
 
     @api.multi
     def unlink(self):
         capture = self.env["linkedin.capture"]
-        before = capture.applicant_snapshot(self)
+        before = capture._read_snapshot(self) if self else {}
         dead = capture.applicants_deleted(before) or set()
         result = super().unlink()
+        candidates = self.env["linkedin.candidate"].sudo()
         if dead:
             # Candidates left without applicants are gone from LinkedIn too.
-            self.env["linkedin.candidate"].sudo().browse(list(dead)).exists().unlink()
+            candidates.browse(list(dead)).exists().unlink()
+        remaining = {row[0] for row in before.values() if row[0]} - dead
+        candidates._refresh_person(remaining)
         return result

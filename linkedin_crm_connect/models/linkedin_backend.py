@@ -297,6 +297,20 @@ class LinkedInBackend(models.Model):
                     _("Contract URN %r must look like urn:li:contract:123.") % contract
                 )
 
+    @api.model
+    def create(self, vals):
+        backend = super().create(vals)
+        # linkedin.capture caches the active backend of each company.
+        self.clear_caches()
+        return backend
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals or "company_id" in vals:
+            self.clear_caches()
+        return result
+
     @api.multi
     def unlink(self):
         """Delete the backends with their cached tokens.
@@ -310,6 +324,7 @@ class LinkedInBackend(models.Model):
             self.env.cr.execute(
                 "DELETE FROM linkedin_token WHERE backend_id IN %s", (ids,)
             )
+        self.clear_caches()
         return result
 
     # -- onboarding ---------------------------------------------------------

@@ -31,7 +31,8 @@ class LinkedInCandidate(models.Model):
     _description = "LinkedIn candidate"
     _order = "id desc"
 
-    name = fields.Char(compute="_compute_person", store=True)
+    #: Name of the latest applicant, kept by ``_refresh_person``.
+    name = fields.Char(readonly=True)
     email_normalized = fields.Char("Email", index=True)
     partner_id = fields.Many2one("res.partner", "Contact", index=True)
     person_urn = fields.Char(
@@ -47,7 +48,8 @@ class LinkedInCandidate(models.Model):
         "Applications",
         context={"active_test": False},
     )
-    applicant_count = fields.Integer(compute="_compute_person", store=True)
+    #: Number of applicants, archived ones included, kept by ``_refresh_person``.
+    applicant_count = fields.Integer(readonly=True)
 
     _sql_constraints = [
         (
@@ -56,16 +58,6 @@ class LinkedInCandidate(models.Model):
             "Two candidates of one company cannot share a person URN: merge them.",
         )
     ]
-
-    @api.depends("applicant_ids.partner_name", "applicant_ids.partner_id")
-    def _compute_person(self):
-        for candidate in self:
-            applicants = candidate.with_context(active_test=False).applicant_ids
-            latest = applicants.sorted("id")[-1:] if applicants else applicants
-            candidate.name = (
-                latest.partner_name or latest.partner_id.name or latest.name or ""
-            )
-            candidate.applicant_count = len(applicants)
 
     @api.model
     def assign_candidates(self, company):
@@ -173,59 +165,82 @@ class LinkedInCandidate(models.Model):
         return len(pairs)
 
     @api.model
-    def assign_one(self, applicant):
-        """Link one applicant to its candidate, creating it when needed.
+    def assign_new(self, applicants, backend_ids=None):
+        """Link applicants without a candidate to theirs, creating it when needed.
 
-        Uses the indexed email and contact columns, so an applicant created
-        in the UI costs two small queries, not a scan of every candidate.
-        Returns the candidate id, or None when the applicant has no company.
+        Returns ``[(applicant id, job id, company id, candidate id, queued)]``
+        for every applicant, with a candidate id of None when the applicant
+        has no company. ``backend_ids`` maps company ids to backend ids. When
+        an applicant's company is in it, linking the applicant also queues
+        its candidate and candidate pipeline upserts, and ``queued`` is true.
+        The applicants are read through the ORM cache, which
+        ``hr.applicant.create`` has filled already. One statement per
+        unlinked applicant finds or creates its candidate, links it and
+        refreshes the candidate's name and count, because a create in the UI
+        must stay cheap. The indexed email and contact columns keep the
+        lookup from scanning the candidates.
         """
-        cr = self.env.cr
-        cr.execute(
-            "SELECT a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id),"
-            " a.email_from, a.partner_id, p.email"
-            " FROM hr_applicant a LEFT JOIN hr_job j ON j.id = a.job_id"
-            " LEFT JOIN res_partner p ON p.id = a.partner_id WHERE a.id = %s",
-            (applicant.id,),
+        result = []
+        linked = []
+        for applicant in applicants:
+            candidate_id = applicant.linkedin_candidate_id.id or None
+            company = applicant.company_id or applicant.job_id.sudo().company_id
+            backend_id = (backend_ids or {}).get(company.id)
+            queued = False
+            if not candidate_id and company:
+                partner = applicant.partner_id.sudo()
+                email = normalize_email(
+                    clean_email(applicant.email_from or partner.email or "")
+                )
+                candidate_id = self._link_applicant(
+                    applicant.id,
+                    company.id,
+                    email,
+                    partner.id or None,
+                    applicant.job_id.id or None,
+                    backend_id,
+                )
+                linked.append(applicant.id)
+                queued = bool(backend_id)
+            result.append(
+                (
+                    applicant.id,
+                    applicant.job_id.id or None,
+                    company.id or None,
+                    candidate_id,
+                    queued,
+                )
+            )
+        if linked:
+            applicants.invalidate_cache(["linkedin_candidate_id"], linked)
+            self.invalidate_cache(
+                ["name", "applicant_count"], [row[3] for row in result if row[3]]
+            )
+        return result
+
+    def _link_applicant(
+        self, applicant_id, company_id, email, partner_id, job_id, backend_id
+    ):
+        """Link one applicant to its candidate in one statement and return its id.
+
+        The SQL is the function ``linkedin_candidate_link`` (see
+        ``sql_functions``), which picks or creates the candidate, refreshes
+        its name and count and, with a ``backend_id``, queues the upserts of
+        the candidate and of its candidate pipeline in ``job_id``.
+        """
+        self.env.cr.execute(
+            "SELECT linkedin_candidate_link(%s, %s, %s, %s, %s, %s, %s)",
+            (
+                applicant_id,
+                company_id,
+                email,
+                partner_id,
+                backend_id,
+                job_id,
+                self.env.uid,
+            ),
         )
-        row = cr.fetchone()
-        if not row or row[0] or not row[1]:
-            return row[0] if row else None
-        _current, company_id, email_from, partner_id, partner_email = row
-        email = normalize_email(clean_email(email_from or partner_email or ""))
-        candidate_id = None
-        if email:
-            cr.execute(
-                "SELECT id FROM linkedin_candidate WHERE company_id = %s"
-                " AND email_normalized = %s ORDER BY id LIMIT 1",
-                (company_id, email),
-            )
-            found = cr.fetchone()
-            candidate_id = found and found[0]
-        if not candidate_id and partner_id:
-            cr.execute(
-                "SELECT id FROM linkedin_candidate WHERE company_id = %s"
-                " AND partner_id = %s ORDER BY id LIMIT 1",
-                (company_id, partner_id),
-            )
-            found = cr.fetchone()
-            candidate_id = found and found[0]
-        if not candidate_id:
-            cr.execute(
-                "INSERT INTO linkedin_candidate (email_normalized, partner_id,"
-                " company_id, create_date, write_date, create_uid, write_uid)"
-                " VALUES (%s, %s, %s, now() AT TIME ZONE 'UTC',"
-                " now() AT TIME ZONE 'UTC', %s, %s) RETURNING id",
-                (email, partner_id, company_id, self.env.uid, self.env.uid),
-            )
-            candidate_id = cr.fetchone()[0]
-        cr.execute(
-            "UPDATE hr_applicant SET linkedin_candidate_id = %s WHERE id = %s",
-            (candidate_id, applicant.id),
-        )
-        self._refresh_person({candidate_id})
-        applicant.invalidate_cache(["linkedin_candidate_id"], [applicant.id])
-        return candidate_id
+        return self.env.cr.fetchone()[0]
 
     def _refresh_person(self, candidate_ids):
         """Recompute the stored name and application count after SQL updates."""

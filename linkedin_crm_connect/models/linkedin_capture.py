@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, models
+from odoo import api, models, tools
 
 from ..linkedin import entities, resources
 
@@ -20,9 +20,18 @@ JOB_FIELDS = frozenset(
 )
 #: Stage fields LinkedIn receives on the pipeline stages.
 STAGE_FIELDS = frozenset(("name", "job_id", "linkedin_category_override"))
+#: Applicant fields whose write refreshes the stored name of its candidate.
+CANDIDATE_NAME_FIELDS = frozenset(("partner_name", "partner_id"))
 #: Context key set by code that writes back what LinkedIn returned, so the
 #: write queues nothing.
 NO_CAPTURE = "linkedin_no_capture"
+
+
+def _record_id(value):
+    """Return the id that a many2one value of ``write`` names, or None."""
+    if isinstance(value, models.BaseModel):
+        return value.id or None
+    return value or None
 
 
 class LinkedInCapture(models.AbstractModel):
@@ -41,12 +50,26 @@ class LinkedInCapture(models.AbstractModel):
     def _enabled(self):
         return not self.env.context.get(NO_CAPTURE)
 
+    @tools.ormcache()
+    def _backend_ids(self):
+        """Return ``((company id, backend id), ...)`` of the active backends.
+
+        Every captured change needs this map, so it is cached in the registry.
+        ``linkedin.backend`` clears the cache when a backend is created or
+        deleted, or its company or ``active`` changes.
+        """
+        self.env.cr.execute(
+            "SELECT company_id, id FROM linkedin_backend WHERE active ORDER BY id"
+        )
+        return tuple(self.env.cr.fetchall())
+
     def _backends(self):
         """Return ``{company_id: backend}`` of the active backends."""
-        self.env.cr.execute("SELECT id, company_id FROM linkedin_backend WHERE active")
-        rows = self.env.cr.fetchall()
-        backends = self.env["linkedin.backend"].sudo().browse([row[0] for row in rows])
-        return {backend.company_id.id: backend for backend in backends}
+        backends = self.env["linkedin.backend"].sudo()
+        return {
+            company_id: backends.browse(backend_id)
+            for company_id, backend_id in self._backend_ids()
+        }
 
     def _delete_key(self, backend, resource_name, **ids):
         resource = resources.resolve(
@@ -64,12 +87,13 @@ class LinkedInCapture(models.AbstractModel):
         change.update(extra)
         return change
 
-    def _queue(self, changes):
+    def _queue(self, changes, history=()):
         """Queue changes, adding the stage history deletes of deleted pipelines.
 
         A candidate pipeline's stage history goes with it; PostgreSQL may
         remove the history rows by ON DELETE CASCADE, so their deletes are
-        queued here, while the rows still exist.
+        queued here, while the rows still exist. ``history`` lists stage
+        changes to record, see ``linkedin.outbox.queue``.
         """
         pairs = {
             (change["candidate_ref"], change["job_ref"]): change["backend_id"]
@@ -92,7 +116,7 @@ class LinkedInCapture(models.AbstractModel):
                             backend, history_id, candidate_id, job_id, "delete"
                         )
                     )
-        self.env["linkedin.outbox"].sudo().queue(changes)
+        self.env["linkedin.outbox"].sudo().queue(changes, history)
 
     def _history_change(self, backend, history_id, candidate_id, job_id, operation):
         extra = {
@@ -166,10 +190,36 @@ class LinkedInCapture(models.AbstractModel):
         return bool(self.env.cr.fetchone())
 
     @api.model
-    def applicant_snapshot(self, applicants):
-        """Return ``{id: (candidate id, job id, stage id, company id)}`` before a change."""
-        if not applicants:
+    def applicant_snapshot(self, applicants, fields_written=None):
+        """Return ``{id: (candidate id, job id, stage id, company id)}`` before a change.
+
+        The company is the applicant's, else its job's. Values come from the
+        ORM cache, which a read of one field fills for every record of the
+        prefetch set in one query. ``hr.applicant.write`` reads ``stage_id``
+        of each record before a stage move, so it then finds them there.
+        Returns ``{}`` while capture is off, when no backend is active, or
+        when ``fields_written`` contains no field that LinkedIn receives,
+        because no hook uses the snapshot then.
+        """
+        if not applicants or not self._enabled() or not self._backend_ids():
             return {}
+        if fields_written is not None and not (
+            set(fields_written) & (CANDIDATE_FIELDS | PIPELINE_FIELDS)
+        ):
+            return {}
+        snapshot = {}
+        for applicant in applicants:
+            company = applicant.company_id or applicant.job_id.sudo().company_id
+            snapshot[applicant.id] = (
+                applicant.linkedin_candidate_id.id or None,
+                applicant.job_id.id or None,
+                applicant.stage_id.id or None,
+                company.id or None,
+            )
+        return snapshot
+
+    def _read_snapshot(self, applicants):
+        """Return the snapshot of ``applicant_snapshot`` as stored in the database."""
         self.env.cr.execute(
             "SELECT a.id, a.linkedin_candidate_id, a.job_id, a.stage_id,"
             " COALESCE(a.company_id, j.company_id)"
@@ -187,13 +237,14 @@ class LinkedInCapture(models.AbstractModel):
         backends = self._backends()
         if not backends:
             return
-        for applicant in applicants:
-            self.env["linkedin.candidate"].assign_one(applicant)
-        snapshot = self.applicant_snapshot(applicants)
+        backend_ids = {
+            company_id: backend.id for company_id, backend in backends.items()
+        }
+        assigned = self.env["linkedin.candidate"].assign_new(applicants, backend_ids)
         changes = []
-        for candidate_id, job_id, _stage_id, company_id in snapshot.values():
+        for _applicant_id, job_id, company_id, candidate_id, queued in assigned:
             backend = backends.get(company_id)
-            if not backend or not candidate_id:
+            if queued or not backend or not candidate_id:
                 continue
             changes.append(self._candidate_change(backend, candidate_id, "upsert"))
             if job_id:
@@ -202,12 +253,53 @@ class LinkedInCapture(models.AbstractModel):
                 )
         self._queue(changes)
 
+    def _snapshot_after(self, applicants, vals, before):
+        """Return the snapshot after a write of ``vals``, built without a read.
+
+        A write of ``job_id`` or ``company_id`` can change the company, which
+        may come from the job, so those writes read the rows again, as does
+        a call that passes only field names. Applicants without a candidate
+        are linked to one first.
+        """
+        unassigned = applicants.browse(
+            [key for key, row in before.items() if not row[0]]
+        )
+        assigned = {}
+        if unassigned:
+            candidates = self.env["linkedin.candidate"]
+            assigned = {
+                applicant_id: candidate_id
+                for applicant_id, _job, _company, candidate_id, _queued in (
+                    candidates.assign_new(unassigned)
+                )
+            }
+        if not isinstance(vals, dict) or "job_id" in vals or "company_id" in vals:
+            return self._read_snapshot(applicants)
+        stage_written = "stage_id" in vals
+        new_stage = _record_id(vals.get("stage_id"))
+        return {
+            applicant_id: (
+                candidate_id or assigned.get(applicant_id),
+                job_id,
+                new_stage if stage_written else stage_id,
+                company_id,
+            )
+            for applicant_id, (candidate_id, job_id, stage_id, company_id) in (
+                before.items()
+            )
+        }
+
     @api.model
-    def applicants_written(self, applicants, fields_written, before):
-        """Queue what a write changed, from each applicant's own old values."""
-        if not self._enabled():
+    def applicants_written(self, applicants, vals, before):
+        """Queue what a write changed, from each applicant's own old values.
+
+        ``vals`` are the values written, or only the names of the fields
+        written, and ``before`` is the ``applicant_snapshot`` taken before
+        the write.
+        """
+        if not self._enabled() or not before:
             return
-        fields_written = set(fields_written)
+        fields_written = set(vals)
         touches_candidate = bool(fields_written & CANDIDATE_FIELDS)
         touches_pipeline = bool(fields_written & PIPELINE_FIELDS)
         if not (touches_candidate or touches_pipeline):
@@ -215,10 +307,7 @@ class LinkedInCapture(models.AbstractModel):
         backends = self._backends()
         if not backends:
             return
-        unassigned = applicants.filtered(lambda a: not a.linkedin_candidate_id)
-        for applicant in unassigned:
-            self.env["linkedin.candidate"].assign_one(applicant)
-        after = self.applicant_snapshot(applicants)
+        after = self._snapshot_after(applicants, vals, before)
         changes = []
         history = []
         for applicant_id, (candidate_id, job_id, stage_id, company_id) in after.items():
@@ -247,20 +336,20 @@ class LinkedInCapture(models.AbstractModel):
                     )
             if "stage_id" in fields_written and stage_id != old_stage and job_id:
                 history.append(
-                    (applicant_id, candidate_id, job_id, old_stage, stage_id)
-                )
-        if history:
-            company_of = {row[0]: row[1][3] for row in after.items()}
-            written = self.env["linkedin.stage.history"].sudo().record(history)
-            for (history_id, candidate_id, job_id), change in zip(written, history):
-                backend = backends.get(company_of[change[0]])
-                if backend:
-                    changes.append(
-                        self._history_change(
-                            backend, history_id, candidate_id, job_id, "upsert"
-                        )
+                    (
+                        backend.id,
+                        applicant_id,
+                        candidate_id,
+                        job_id,
+                        old_stage,
+                        stage_id,
                     )
-        self._queue(changes)
+                )
+        if fields_written & CANDIDATE_NAME_FIELDS:
+            self.env["linkedin.candidate"]._refresh_person(
+                {row[0] for row in after.values() if row[0]}
+            )
+        self._queue(changes, history)
 
     @api.model
     def applicants_deleted(self, before):

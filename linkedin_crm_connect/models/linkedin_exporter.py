@@ -9,7 +9,7 @@ from odoo import fields, models
 from odoo.tools import html2plaintext
 
 from ..linkedin import entities, errors
-from ..linkedin.pacing import Pacer
+from ..linkedin.pacing import shared_pacer
 from ..linkedin.restli import body_key
 from .linkedin_binding import (
     CRM_ENTITY_TYPES,
@@ -120,7 +120,7 @@ class _Run:
         self.bindings = env["linkedin.binding"].sudo()
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
-        self.pacer = Pacer()
+        self.pacer = shared_pacer((env.cr.dbname, backend.id))
         #: Consecutive 429 responses per resource, reset by a success.
         self.rate_limited = {}
         #: Filter of the extraction in progress (see ``_extract``).

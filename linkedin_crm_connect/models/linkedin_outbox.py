@@ -7,6 +7,7 @@ import psycopg2
 from odoo import api, fields, models
 from psycopg2.extras import execute_values
 
+from . import sql_functions
 from .linkedin_binding import ENTITY_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -85,62 +86,53 @@ class LinkedInOutbox(models.Model):
             "CREATE INDEX IF NOT EXISTS linkedin_outbox_claim_idx"
             " ON linkedin_outbox (backend_id, entity_type, state, id)"
         )
+        for statement in sql_functions.FUNCTIONS:
+            self.env.cr.execute(statement)
 
     @api.model
-    def queue(self, changes):
+    def queue(self, changes, history=()):
         """Record changes to send, coalescing with pending rows; one statement.
 
         ``changes`` is a list of dicts with ``backend_id``, ``entity_type``,
         ``local_ref``, ``operation`` and optionally ``res_model``, ``res_id``,
         ``candidate_ref``, ``job_ref`` and ``remote_key`` (a dict).
+        ``history`` lists stage changes as ``(backend id, applicant id,
+        candidate id, job id, from stage id, to stage id)``, at most one per
+        applicant. The same statement inserts their ``linkedin.stage.history``
+        rows and queues an upsert of each, because the outbox row needs the
+        id of the new history row. The SQL is the function
+        ``linkedin_outbox_queue`` (see ``sql_functions``).
         """
-        if not changes:
+        if not changes and not history:
             return
-        rows = []
         seen = {}
         for change in changes:
             # Within one call the last change of a record wins, like later calls.
             seen[(change["backend_id"], change["entity_type"], change["local_ref"])] = (
                 change
             )
-        for change in seen.values():
-            key = change.get("remote_key")
-            rows.append(
-                (
-                    change["backend_id"],
-                    change["entity_type"],
-                    change["local_ref"],
-                    change["operation"],
-                    change.get("res_model"),
-                    change.get("res_id"),
-                    change.get("candidate_ref"),
-                    change.get("job_ref"),
-                    json.dumps(key) if key else None,
-                    self.env.uid,
-                )
-            )
-        execute_values(
-            self.env.cr,
-            "INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,"
-            " operation, res_model, res_id, candidate_ref, job_ref, remote_key,"
-            " state, attempts, create_uid, write_uid, create_date, write_date)"
-            " SELECT v.backend_id, v.entity_type, v.local_ref, v.operation,"
-            " v.res_model, v.res_id, v.candidate_ref, v.job_ref, v.remote_key,"
-            " 'pending', 0, v.uid, v.uid, now() AT TIME ZONE 'UTC',"
-            " now() AT TIME ZONE 'UTC'"
-            " FROM (VALUES %s) AS v(backend_id, entity_type, local_ref, operation,"
-            " res_model, res_id, candidate_ref, job_ref, remote_key, uid)"
-            " ON CONFLICT (backend_id, entity_type, local_ref)"
-            " WHERE state = 'pending' DO UPDATE SET"
-            " operation = EXCLUDED.operation,"
-            " res_model = COALESCE(EXCLUDED.res_model, o.res_model),"
-            " res_id = COALESCE(EXCLUDED.res_id, o.res_id),"
-            " candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),"
-            " job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),"
-            " remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),"
-            " attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date",
-            rows,
-            template="(%s, %s, %s, %s, %s, %s::int, %s::int, %s::int, %s, %s)",
+        rows = list(seen.values())
+        keys = [row.get("remote_key") for row in rows]
+        history_columns = list(zip(*history)) if history else [()] * 6
+        self.env.cr.execute(
+            "SELECT linkedin_outbox_queue(%s::integer[], %s::varchar[],"
+            " %s::varchar[], %s::varchar[], %s::varchar[], %s::integer[],"
+            " %s::integer[], %s::integer[], %s::text[], %s::integer[],"
+            " %s::integer[], %s::integer[], %s::integer[], %s::integer[],"
+            " %s::integer[], %s)",
+            (
+                [row["backend_id"] for row in rows],
+                [row["entity_type"] for row in rows],
+                [row["local_ref"] for row in rows],
+                [row["operation"] for row in rows],
+                [row.get("res_model") for row in rows],
+                [row.get("res_id") for row in rows],
+                [row.get("candidate_ref") for row in rows],
+                [row.get("job_ref") for row in rows],
+                [json.dumps(key) if key else None for key in keys],
+                *[list(column) for column in history_columns],
+                self.env.uid,
+            ),
         )
 
     @api.model

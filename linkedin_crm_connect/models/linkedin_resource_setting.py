@@ -9,7 +9,7 @@ def _resource_selection(self):
 
 
 class LinkedInResourceSetting(models.Model):
-    """A backend's override of one resource's endpoint and version.
+    """A backend's override of one resource's endpoint, version and pacing limit.
 
     LinkedIn moves resources from the unversioned ``/v2`` API to the
     versioned ``/rest`` API one release at a time; an override here moves one
@@ -40,6 +40,13 @@ class LinkedInResourceSetting(models.Model):
         "LinkedIn-Version",
         help="YYYYMM sent to this resource on /rest/; empty uses the backend's.",
     )
+    records_per_minute = fields.Integer(
+        "Records a minute",
+        help="Maximum records a minute sent to this resource while the backend "
+        "paces requests. 0 keeps LinkedIn's documented limit (10,000 for the "
+        "sync resources). Set it lower when LinkedIn grants this application "
+        "a lower limit.",
+    )
 
     _sql_constraints = [
         (
@@ -49,7 +56,7 @@ class LinkedInResourceSetting(models.Model):
         )
     ]
 
-    @api.constrains("api_family", "path", "version", "resource")
+    @api.constrains("api_family", "path", "version", "resource", "records_per_minute")
     def _check_override(self):
         for setting in self:
             try:
@@ -67,6 +74,8 @@ class LinkedInResourceSetting(models.Model):
             override["path"] = self.path.strip("/")
         if self.version:
             override["version"] = self.version.strip()
+        if self.records_per_minute:
+            override["records_per_minute"] = self.records_per_minute
         return override
 
     def as_overrides(self):

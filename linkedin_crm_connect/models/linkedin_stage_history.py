@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from psycopg2.extras import execute_values
 
 
 class LinkedInStageHistory(models.Model):
@@ -8,7 +7,7 @@ class LinkedInStageHistory(models.Model):
     Odoo 11 records stage changes only as tracking values on messages, and
     its ``hr.applicant.write`` gives every record of a batch write the last
     record's ``last_stage_id``; a row here is written per applicant from
-    the values read before the write.
+    the values read before the write, by ``linkedin.outbox.queue``.
     """
 
     _name = "linkedin.stage.history"
@@ -21,30 +20,6 @@ class LinkedInStageHistory(models.Model):
     stage_from_id = fields.Many2one("hr.recruitment.stage", ondelete="set null")
     stage_to_id = fields.Many2one("hr.recruitment.stage", ondelete="set null")
     changed_at = fields.Datetime(required=True)
-
-    @api.model
-    def record(self, changes):
-        """Store ``(applicant, candidate, job, from stage, to stage)`` tuples.
-
-        Returns ``[(id, candidate id, job id)]`` of the rows written.
-        """
-        rows = [
-            (applicant_id, candidate_id, job_id, old_stage, new_stage, self.env.uid)
-            for applicant_id, candidate_id, job_id, old_stage, new_stage in changes
-        ]
-        return execute_values(
-            self.env.cr,
-            "INSERT INTO linkedin_stage_history (applicant_id, candidate_id, job_id,"
-            " stage_from_id, stage_to_id, changed_at, create_uid, write_uid,"
-            " create_date, write_date)"
-            " SELECT v.a, v.c, v.j, v.f, v.t, now() AT TIME ZONE 'UTC', v.u, v.u,"
-            " now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'"
-            " FROM (VALUES %s) AS v(a, c, j, f, t, u)"
-            " RETURNING id, candidate_id, job_id",
-            rows,
-            template="(%s, %s, %s, %s::int, %s::int, %s)",
-            fetch=True,
-        )
 
     @api.model
     def backfill(self, company):

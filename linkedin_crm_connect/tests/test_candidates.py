@@ -121,3 +121,56 @@ class TestCandidates(SandboxCase):
         }
         self.assertIn((str(older.id), str(self.job_b.id)), pipelines)
         self.assertNotIn((str(newer_id), str(self.job_b.id)), pipelines)
+
+    def test_create_links_and_counts(self):
+        first = self._apply("Ines Lopez", "ines@example.com")
+        candidate = first.linkedin_candidate_id
+        self.assertTrue(candidate)
+        self.assertEqual(candidate.applicant_count, 1)
+        self.assertEqual(candidate.name, "Ines Lopez")
+        second = self._apply("Ines López", "INES@example.com", job=self.job_b)
+        self.assertEqual(second.linkedin_candidate_id, candidate)
+        self.assertEqual(candidate.applicant_count, 2)
+        self.assertEqual(candidate.name, "Ines López")
+
+    def test_partner_name_write_renames(self):
+        applicant = self._apply("Jon Snow", "jon@example.com")
+        candidate = applicant.linkedin_candidate_id
+        applicant.partner_name = "Jon Targaryen"
+        self.assertEqual(candidate.name, "Jon Targaryen")
+
+    def test_older_applicant_keeps_newer_name(self):
+        older = self._apply("Kim Park", "kim@example.com")
+        self.env.cr.execute(
+            "UPDATE hr_applicant SET linkedin_candidate_id = NULL WHERE id = %s",
+            (older.id,),
+        )
+        older.invalidate_cache()
+        newer = self._apply("Kim Park-Lee", "kim@example.com", job=self.job_b)
+        candidate = newer.linkedin_candidate_id
+        older.write({"partner_phone": "+82 2 123 4567"})
+        self.assertEqual(older.linkedin_candidate_id, candidate)
+        self.assertEqual(candidate.applicant_count, 2)
+        self.assertEqual(candidate.name, "Kim Park-Lee")
+
+    def test_unlink_lowers_count(self):
+        first = self._apply("Lea Roth", "lea@example.com")
+        second = self._apply("Lea Roth", "lea@example.com", job=self.job_b)
+        candidate = first.linkedin_candidate_id
+        self.assertEqual(candidate.applicant_count, 2)
+        second.unlink()
+        self.assertEqual(candidate.applicant_count, 1)
+        self.assertEqual(first.linkedin_candidate_id, candidate)
+
+    def test_archived_backend_captures_nothing(self):
+        Outbox = self.env["linkedin.outbox"]
+        self.backend.active = False
+        before = Outbox.search_count([])
+        applicant = self._apply("Max Weber", "max@example.com")
+        self.assertFalse(applicant.linkedin_candidate_id)
+        self.assertEqual(Outbox.search_count([]), before)
+        self.backend.active = True
+        applicant.partner_phone = "+49 30 555 0101"
+        self.assertTrue(applicant.linkedin_candidate_id)
+        refs = Outbox.search([("state", "=", "pending")]).mapped("local_ref")
+        self.assertIn("candidate:%d" % applicant.linkedin_candidate_id.id, refs)

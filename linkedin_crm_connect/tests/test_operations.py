@@ -1,9 +1,23 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import at_install, post_install
 
+from ..linkedin import pacing
 from .common import SandboxCase
 
 QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
+
+
+class FakeClock:
+    """A monotonic clock whose sleep moves it forward at once."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
 
 
 @at_install(False)
@@ -93,6 +107,49 @@ class TestOperations(SandboxCase):
             ]
         )
         self.assertTrue(pending)
+
+    def test_records_per_minute_setting(self):
+        setting = self.env["linkedin.resource.setting"].create(
+            {
+                "backend_id": self.backend.id,
+                "resource": "atsCandidates",
+                "records_per_minute": 500,
+            }
+        )
+        client = self.backend._client()
+        self.assertEqual(client.resource("atsCandidates").records_per_minute, 500)
+        self.assertEqual(client.resource("tcrmPipelines").records_per_minute, 10_000)
+        setting.records_per_minute = 0
+        client = self.backend._client()
+        self.assertEqual(client.resource("atsCandidates").records_per_minute, 10_000)
+        with self.assertRaises(ValidationError):
+            setting.records_per_minute = -5
+
+    def test_pacing_spans_flushes(self):
+        clock = FakeClock()
+        pacer = pacing.shared_pacer((self.env.cr.dbname, self.backend.id))
+        pacer._clock = clock
+        pacer._sleep = clock.sleep
+        self.env["linkedin.resource.setting"].create(
+            {
+                "backend_id": self.backend.id,
+                "resource": "atsCandidates",
+                "records_per_minute": 1,
+            }
+        )
+        self.backend.pace_requests = True
+        self.Applicant.create(
+            {"name": "Paced one", "partner_name": "Ada Paced", "job_id": self.job.id}
+        )
+        self._flush()
+        started = clock.now
+        second = self.Applicant.create(
+            {"name": "Paced two", "partner_name": "Bea Paced", "job_id": self.job.id}
+        )
+        self._flush()
+        self.assertGreaterEqual(clock.now - started, pacing.WINDOW_SECONDS)
+        held = {e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")}
+        self.assertIn(str(second.linkedin_candidate_id.id), held)
 
     def test_version_setting_fixes_it(self):
         setting = self.env["linkedin.resource.setting"].create(

@@ -1,4 +1,4 @@
-from linkedin.pacing import Pacer
+from linkedin.pacing import Pacer, shared_pacer
 
 
 class FakeClock:
@@ -71,3 +71,20 @@ def test_released_request_frees_allowance():
     pacer.release("atsCandidates", 100)
     assert pacer.wait("atsCandidates", 100, 1000) == 0.0
     assert clock.sleeps == []
+
+
+def test_release_keeps_other_sizes():
+    clock = FakeClock()
+    pacer = Pacer(clock, clock.sleep)
+    pacer.wait("atsCandidates", 600, 1000)
+    pacer.wait("atsCandidates", 300, 1000)
+    pacer.release("atsCandidates", 600)
+    assert pacer.wait("atsCandidates", 700, 1000) == 0.0
+    assert clock.sleeps == []
+
+
+def test_shared_pacer_one_per_key():
+    first = shared_pacer(("db", 1))
+    assert shared_pacer(("db", 1)) is first
+    assert shared_pacer(("db", 2)) is not first
+    assert shared_pacer(("other", 1)) is not first

@@ -135,6 +135,13 @@ def test_resolve_override_data_provider_and_batch_size():
     assert resource.batch_size == 20
 
 
+def test_resolve_override_records_per_minute():
+    overrides = {"atsCandidates": {"records_per_minute": 500}}
+    assert resolve("atsCandidates", overrides).records_per_minute == 500
+    assert resolve("tcrmPipelines", overrides).records_per_minute == 10_000
+    assert RESOURCES["atsCandidates"].records_per_minute == 10_000
+
+
 @pytest.mark.parametrize(
     ("override", "bad_value"),
     [
@@ -148,6 +155,10 @@ def test_resolve_override_data_provider_and_batch_size():
         ({"path": "https://example.invalid/x"}, "'https://example.invalid/x'"),
         ({"batch_size": 101}, "101"),
         ({"batch_size": 0}, "0"),
+        ({"records_per_minute": 0}, "0"),
+        ({"records_per_minute": -5}, "-5"),
+        ({"records_per_minute": "500"}, "'500'"),
+        ({"records_per_minute": True}, "True"),
         ({"data_provider": "partner"}, "'partner'"),
         ({"colour": "blue"}, "colour"),
     ],
