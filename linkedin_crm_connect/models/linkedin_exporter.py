@@ -32,6 +32,20 @@ DELETE_ORDER = (
     "stage",
     "pipeline",
 )
+#: Columns that an applicant's source category is computed from, for queries
+#: on ``hr_applicant a``.
+_SOURCE_COLUMNS = (
+    " s.name AS source_name,"
+    " s.linkedin_category_override AS source_category_override,"
+    " m.name AS medium_name,"
+    " (SELECT first.message_type = 'email' FROM mail_message first"
+    "   WHERE first.model = 'hr.applicant' AND first.res_id = a.id"
+    "   ORDER BY first.id LIMIT 1) AS arrived_by_email"
+)
+_SOURCE_JOINS = (
+    " LEFT JOIN utm_source s ON s.id = a.source_id"
+    " LEFT JOIN utm_medium m ON m.id = a.medium_id"
+)
 #: Attempts of one batch on 5xx, timeouts, connection errors and short 429s.
 MAX_ATTEMPTS = 4
 #: Seconds between two polls of LinkedIn's asynchronous job posting tasks.
@@ -338,18 +352,12 @@ class _Run:
             "SELECT DISTINCT ON (a.linkedin_candidate_id, a.job_id)"
             " a.id, a.linkedin_candidate_id AS candidate_id, a.job_id, a.stage_id,"
             " a.create_date AS created, a.active,"
-            " s.name AS source_name,"
-            " s.linkedin_category_override AS source_category_override,"
-            " m.name AS medium_name,"
-            " (SELECT first.message_type = 'email' FROM mail_message first"
-            "   WHERE first.model = 'hr.applicant' AND first.res_id = a.id"
-            "   ORDER BY first.id LIMIT 1) AS arrived_by_email"
-            " FROM hr_applicant a"
+            + _SOURCE_COLUMNS
+            + " FROM hr_applicant a"
             " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
             " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
-            " LEFT JOIN utm_source s ON s.id = a.source_id"
-            " LEFT JOIN utm_medium m ON m.id = a.medium_id"
-            " WHERE c.company_id = %(company)s"
+            + _SOURCE_JOINS
+            + " WHERE c.company_id = %(company)s"
             + self._filter("(a.linkedin_candidate_id, a.job_id)")[0]
             + " ORDER BY a.linkedin_candidate_id, a.job_id, a.active DESC, a.id DESC",
             dict(
@@ -451,20 +459,14 @@ class _Run:
             " a.create_date AS created, a.write_date AS modified, a.active,"
             " COALESCE(NULLIF(trim(a.partner_name), ''), p.name) AS name,"
             " COALESCE(NULLIF(trim(a.email_from), ''), p.email) AS email,"
-            " s.name AS source_name,"
-            " s.linkedin_category_override AS source_category_override,"
-            " m.name AS medium_name,"
-            " (SELECT first.message_type = 'email' FROM mail_message first"
-            "   WHERE first.model = 'hr.applicant' AND first.res_id = a.id"
-            "   ORDER BY first.id LIMIT 1) AS arrived_by_email"
-            " FROM hr_applicant a"
+            + _SOURCE_COLUMNS
+            + " FROM hr_applicant a"
             " JOIN linkedin_candidate c ON c.id = a.linkedin_candidate_id"
             " JOIN hr_job j ON j.id = a.job_id AND j.company_id = c.company_id"
             " LEFT JOIN hr_recruitment_stage st ON st.id = a.stage_id"
             " LEFT JOIN res_partner p ON p.id = a.partner_id"
-            " LEFT JOIN utm_source s ON s.id = a.source_id"
-            " LEFT JOIN utm_medium m ON m.id = a.medium_id"
-            " WHERE c.company_id = %(company)s"
+            + _SOURCE_JOINS
+            + " WHERE c.company_id = %(company)s"
             + self._filter("a.id")[0]
             + " ORDER BY a.id",
             dict(self._filter("a.id")[1], company=self.company.id),
