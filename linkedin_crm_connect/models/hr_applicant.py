@@ -1,5 +1,14 @@
 from odoo import api, fields, models
 
+#: Fields of a new applicant that the create trigger changes or that depend
+#: on what it changes.
+TRIGGER_FIELDS = [
+    "linkedin_candidate_id",
+    "linkedin_person_urn",
+    "linkedin_sync_state",
+    "linkedin_sync_error",
+]
+
 
 class HrApplicant(models.Model):
     _inherit = "hr.applicant"
@@ -64,8 +73,23 @@ class HrApplicant(models.Model):
 
     @api.model
     def create(self, vals):
-        applicant = super().create(vals)
-        self.env["linkedin.capture"].applicants_created(applicant)
+        """Create the applicant, which the database trigger links and queues.
+
+        The trigger ``linkedin_applicant_created`` (see ``sql_functions``)
+        runs inside the INSERT, so the capture costs the create no round
+        trip. It sets the applicant's candidate, and the candidate's name and
+        count, behind the ORM, so their cached values are dropped here. With
+        the context key ``linkedin_no_capture`` set, the trigger is turned
+        off for this create only.
+        """
+        capture = self.env["linkedin.capture"]
+        if capture._enabled():
+            applicant = super().create(vals)
+        else:
+            with capture.create_capture_off():
+                applicant = super().create(vals)
+        applicant.invalidate_cache(TRIGGER_FIELDS, applicant.ids)
+        self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
         return applicant
 
     @api.multi

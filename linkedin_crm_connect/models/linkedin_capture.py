@@ -1,8 +1,11 @@
+import contextlib
 import logging
 
 from odoo import api, models, tools
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..linkedin import entities, resources
+from .sql_functions import NO_CAPTURE_SETTING
 
 _logger = logging.getLogger(__name__)
 
@@ -23,7 +26,8 @@ STAGE_FIELDS = frozenset(("name", "job_id", "linkedin_category_override"))
 #: Applicant fields whose write refreshes the stored name of its candidate.
 CANDIDATE_NAME_FIELDS = frozenset(("partner_name", "partner_id"))
 #: Context key set by code that writes back what LinkedIn returned, so the
-#: write queues nothing.
+#: write queues nothing. Creates of applicants honour it through the setting
+#: ``sql_functions.NO_CAPTURE_SETTING``, which the create trigger reads.
 NO_CAPTURE = "linkedin_no_capture"
 
 
@@ -49,6 +53,23 @@ class LinkedInCapture(models.AbstractModel):
 
     def _enabled(self):
         return not self.env.context.get(NO_CAPTURE)
+
+    @contextlib.contextmanager
+    def create_capture_off(self):
+        """Turn the create trigger of ``hr.applicant`` off inside the block.
+
+        The setting is local to the transaction and is cleared on leaving the
+        block, so later creates in the same transaction are captured. After a
+        failed statement the transaction only accepts a rollback, which
+        undoes the setting too, so it is left alone then.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT set_config(%s, 'on', true)", (NO_CAPTURE_SETTING,))
+        try:
+            yield
+        finally:
+            if cr._cnx.get_transaction_status() != TRANSACTION_STATUS_INERROR:
+                cr.execute("SELECT set_config(%s, '', true)", (NO_CAPTURE_SETTING,))
 
     @tools.ormcache()
     def _backend_ids(self):
@@ -228,30 +249,6 @@ class LinkedInCapture(models.AbstractModel):
             (tuple(applicants.ids),),
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
-
-    @api.model
-    def applicants_created(self, applicants):
-        """Link new applicants to their candidate and queue both upserts."""
-        if not self._enabled():
-            return
-        backends = self._backends()
-        if not backends:
-            return
-        backend_ids = {
-            company_id: backend.id for company_id, backend in backends.items()
-        }
-        assigned = self.env["linkedin.candidate"].assign_new(applicants, backend_ids)
-        changes = []
-        for _applicant_id, job_id, company_id, candidate_id, queued in assigned:
-            backend = backends.get(company_id)
-            if queued or not backend or not candidate_id:
-                continue
-            changes.append(self._candidate_change(backend, candidate_id, "upsert"))
-            if job_id:
-                changes.append(
-                    self._pipeline_change(backend, candidate_id, job_id, "upsert")
-                )
-        self._queue(changes)
 
     def _snapshot_after(self, applicants, vals, before):
         """Return the snapshot after a write of ``vals``, built without a read.

@@ -72,13 +72,39 @@ END
 $function$
 """
 
+#: Queue the upserts of a candidate and of its candidate pipeline in
+#: ``p_job`` (none without a job), with the local refs that
+#: ``linkedin.capture`` gives them.
+CANDIDATE_QUEUE = """
+CREATE OR REPLACE FUNCTION linkedin_candidate_queue(
+    p_candidate integer, p_backend integer, p_job integer, p_uid integer
+) RETURNS void LANGUAGE plpgsql AS $function$
+DECLARE
+    v_rows integer := CASE WHEN p_job IS NULL THEN 1 ELSE 2 END;
+BEGIN
+    PERFORM linkedin_outbox_queue(
+        (ARRAY[p_backend, p_backend])[1:v_rows],
+        (ARRAY['candidate', 'candidate_pipeline']::varchar[])[1:v_rows],
+        (ARRAY['candidate:' || p_candidate,
+               'candidate:' || p_candidate || ':job:' || p_job]::varchar[])[1:v_rows],
+        (ARRAY['upsert', 'upsert']::varchar[])[1:v_rows],
+        (ARRAY['linkedin.candidate', NULL]::varchar[])[1:v_rows],
+        (ARRAY[p_candidate, NULL]::integer[])[1:v_rows],
+        (ARRAY[p_candidate, p_candidate])[1:v_rows],
+        (ARRAY[NULL, p_job]::integer[])[1:v_rows],
+        (ARRAY[NULL, NULL]::text[])[1:v_rows],
+        '{}', '{}', '{}', '{}', '{}', '{}', p_uid
+    );
+END
+$function$
+"""
+
 #: Link an applicant to its candidate and return the candidate id. The
 #: oldest candidate with the same email comes first, then the oldest with
 #: the same contact. Without either, a new candidate is created. The
 #: candidate's name and count are then set as ``_refresh_person`` sets
-#: them. With a backend, the upserts of the candidate and of its candidate
-#: pipeline in ``p_job`` are queued, with the local refs that
-#: ``linkedin.capture`` gives them.
+#: them. With a backend, ``linkedin_candidate_queue`` queues the upserts
+#: of the candidate and of its candidate pipeline in ``p_job``.
 CANDIDATE_LINK = """
 CREATE OR REPLACE FUNCTION linkedin_candidate_link(
     p_applicant integer, p_company integer, p_email varchar, p_partner integer,
@@ -86,7 +112,6 @@ CREATE OR REPLACE FUNCTION linkedin_candidate_link(
 ) RETURNS integer LANGUAGE plpgsql AS $function$
 DECLARE
     v_candidate integer;
-    v_rows integer := CASE WHEN p_job IS NULL THEN 1 ELSE 2 END;
 BEGIN
     SELECT id INTO v_candidate FROM linkedin_candidate
     WHERE company_id = p_company
@@ -111,28 +136,162 @@ BEGIN
     ) AS s
     WHERE c.id = v_candidate;
     IF p_backend IS NOT NULL THEN
-        PERFORM linkedin_outbox_queue(
-            (ARRAY[p_backend, p_backend])[1:v_rows],
-            (ARRAY['candidate', 'candidate_pipeline']::varchar[])[1:v_rows],
-            (ARRAY['candidate:' || v_candidate,
-                   'candidate:' || v_candidate || ':job:' || p_job]::varchar[])[1:v_rows],
-            (ARRAY['upsert', 'upsert']::varchar[])[1:v_rows],
-            (ARRAY['linkedin.candidate', NULL]::varchar[])[1:v_rows],
-            (ARRAY[v_candidate, NULL]::integer[])[1:v_rows],
-            (ARRAY[v_candidate, v_candidate])[1:v_rows],
-            (ARRAY[NULL, p_job]::integer[])[1:v_rows],
-            (ARRAY[NULL, NULL]::text[])[1:v_rows],
-            '{}', '{}', '{}', '{}', '{}', '{}', p_uid
-        );
+        PERFORM linkedin_candidate_queue(v_candidate, p_backend, p_job, p_uid);
     END IF;
     RETURN v_candidate;
 END
 $function$
 """
 
-FUNCTIONS = (OUTBOX_QUEUE, CANDIDATE_LINK)
-#: Statements that remove the functions, run when the add-on is uninstalled.
+#: The characters that Python's ``str.strip()`` removes (``str.isspace()``),
+#: as the body of a PostgreSQL escape string.
+_WHITESPACE = (
+    r"\t\n\u000b\f\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001"
+    r"\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000"
+)
+
+#: The SQL twin of ``entities.clean_email``: the address of ``Name <address>``,
+#: else the value trimmed. It follows ``email.utils.parseaddr`` of Python 3.11
+#: for a display name of words, "quoted strings" and (comments) before one
+#: ``<local@domain>``. Whitespace around dots, around the ``@`` and inside the
+#: domain is removed, and the address ends at its first ``,``, ``;`` or ``:``.
+#: An empty address, local part or domain returns the value itself, as does
+#: a display name with an unquoted ``@ , : ; [ ]`` or an unbalanced quote.
+#: NOTE: parseaddr reads such display names differently, and differently
+#: again in its ``strict`` mode (Python 3.13, backported to 3.11.10), so such an
+#: applicant may match another candidate than a lookup in Python would. The
+#: same holds for a quoted local part that contains dots or an ``@``.
+CLEAN_EMAIL = r"""
+CREATE OR REPLACE FUNCTION linkedin_clean_email(p_value text)
+RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $function$
+DECLARE
+    v_value text := btrim(COALESCE(p_value, ''), E'%(whitespace)s');
+    v_address text;
+    v_local text;
+    v_domain text;
+BEGIN
+    IF strpos(v_value, '<') = 0 OR right(v_value, 1) <> '>' THEN
+        RETURN v_value;
+    END IF;
+    v_address := substring(v_value FROM
+        '^(?:"(?:[^"\\]|\\.)*"|\([^()]*\)|[^<>@,:;"()\[\]])*<([^<>]*)>');
+    IF v_address IS NULL THEN
+        RETURN v_value;
+    END IF;
+    v_address := regexp_replace(v_address, '\([^()]*\)', '', 'g');
+    v_address := btrim(substring(v_address FROM '^[^,;:]*'), E' \t\r\n');
+    IF strpos(v_address, '@') = 0 THEN
+        v_local := v_address;
+    ELSE
+        v_local := substr(v_address, 1, strpos(v_address, '@') - 1);
+        v_domain := regexp_replace(
+            substr(v_address, strpos(v_address, '@') + 1), '\s', '', 'g');
+        IF v_domain = '' OR strpos(v_domain, '@') > 0 THEN
+            RETURN v_value;
+        END IF;
+    END IF;
+    v_local := regexp_replace(rtrim(v_local, E' \t\r\n'), '\s*\.\s*', '.', 'g');
+    IF v_local = '' AND v_domain IS NOT NULL THEN
+        RETURN v_value;
+    END IF;
+    RETURN COALESCE(NULLIF(v_local || COALESCE('@' || v_domain, ''), ''), v_value);
+END
+$function$
+""" % {"whitespace": _WHITESPACE}
+
+#: The SQL twin of ``mapping.normalize_email(entities.clean_email(value))``:
+#: the cleaned address trimmed and lower-cased, or NULL when it is empty.
+#: NOTE: PostgreSQL's ``lower()`` follows the database's LC_CTYPE, so
+#: non-ASCII capitals are lowered as Python lowers them only under a UTF-8
+#: LC_CTYPE, and never to two characters as Python lowers ``İ``.
+NORMALIZE_EMAIL = r"""
+CREATE OR REPLACE FUNCTION linkedin_normalize_email(p_value text)
+RETURNS varchar LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+    SELECT NULLIF(lower(btrim(linkedin_clean_email(p_value), E'%(whitespace)s')), '')
+$function$
+""" % {"whitespace": _WHITESPACE}
+
+#: Name of the transaction-local setting that turns the create capture off.
+#: ``hr.applicant.create`` sets it while the context key
+#: ``linkedin_no_capture`` is set, because a trigger cannot see the context.
+NO_CAPTURE_SETTING = "linkedin.no_capture"
+
+#: The create capture of ``hr.applicant``, as an AFTER INSERT row trigger.
+#: The applicant's company is its own, else its job's, and its backend is
+#: the active backend of that company with the highest id, as in
+#: ``linkedin.capture._backend_ids``.
+#: Without a company, or without any active backend at all, nothing is
+#: linked or queued. Otherwise the applicant is linked to its candidate by
+#: ``linkedin_candidate_link``, which queues the candidate and candidate
+#: pipeline upserts when the company has a backend. An applicant inserted
+#: with a candidate already set is not linked again, and only its upserts
+#: are queued. Running in the INSERT spares the ORM's create a round trip.
+APPLICANT_CREATED = """
+CREATE OR REPLACE FUNCTION linkedin_applicant_created()
+RETURNS trigger LANGUAGE plpgsql AS $function$
+DECLARE
+    v_company integer := NEW.company_id;
+    v_backends integer;
+    v_backend integer;
+    v_email text := NEW.email_from;
+BEGIN
+    IF current_setting('%(setting)s', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF v_company IS NULL AND NEW.job_id IS NOT NULL THEN
+        SELECT company_id INTO v_company FROM hr_job WHERE id = NEW.job_id;
+    END IF;
+    IF v_company IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT count(*), max(id) FILTER (WHERE company_id = v_company)
+    INTO v_backends, v_backend FROM linkedin_backend WHERE active;
+    IF v_backends = 0 THEN
+        RETURN NULL;
+    END IF;
+    IF NEW.linkedin_candidate_id IS NOT NULL THEN
+        IF v_backend IS NOT NULL THEN
+            PERFORM linkedin_candidate_queue(NEW.linkedin_candidate_id, v_backend,
+                NEW.job_id, NEW.create_uid);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF COALESCE(v_email, '') = '' AND NEW.partner_id IS NOT NULL THEN
+        SELECT email INTO v_email FROM res_partner WHERE id = NEW.partner_id;
+    END IF;
+    PERFORM linkedin_candidate_link(NEW.id, v_company,
+        linkedin_normalize_email(v_email), NEW.partner_id, v_backend, NEW.job_id,
+        NEW.create_uid);
+    RETURN NULL;
+END
+$function$
+""" % {"setting": NO_CAPTURE_SETTING}
+
+APPLICANT_TRIGGER = (
+    "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
+    (
+        "CREATE TRIGGER linkedin_applicant_created AFTER INSERT ON hr_applicant"
+        " FOR EACH ROW EXECUTE PROCEDURE linkedin_applicant_created()"
+    ),
+)
+
+FUNCTIONS = (
+    OUTBOX_QUEUE,
+    CANDIDATE_QUEUE,
+    CANDIDATE_LINK,
+    CLEAN_EMAIL,
+    NORMALIZE_EMAIL,
+    APPLICANT_CREATED,
+) + APPLICANT_TRIGGER
+
+#: Statements that remove the trigger and the functions, run when the add-on
+#: is uninstalled.
 DROP = (
+    "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
+    "DROP FUNCTION IF EXISTS linkedin_applicant_created()",
+    "DROP FUNCTION IF EXISTS linkedin_normalize_email(text)",
+    "DROP FUNCTION IF EXISTS linkedin_clean_email(text)",
     (
         "DROP FUNCTION IF EXISTS linkedin_candidate_link(integer, integer, varchar,"
         " integer, integer, integer, integer)"
@@ -141,5 +300,9 @@ DROP = (
         "DROP FUNCTION IF EXISTS linkedin_outbox_queue(integer[], varchar[],"
         " varchar[], varchar[], varchar[], integer[], integer[], integer[], text[],"
         " integer[], integer[], integer[], integer[], integer[], integer[], integer)"
+    ),
+    (
+        "DROP FUNCTION IF EXISTS linkedin_candidate_queue(integer, integer, integer,"
+        " integer)"
     ),
 )
