@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-#: Fields of a new applicant that the create trigger changes or that depend
-#: on what it changes.
+#: Fields of an applicant that the create and stage move triggers change or
+#: that depend on what they change.
 TRIGGER_FIELDS = [
     "linkedin_candidate_id",
     "linkedin_person_urn",
@@ -86,7 +86,7 @@ class HrApplicant(models.Model):
         if capture._enabled():
             applicant = super().create(vals)
         else:
-            with capture.create_capture_off():
+            with capture.trigger_capture_off():
                 applicant = super().create(vals)
         applicant.invalidate_cache(TRIGGER_FIELDS, applicant.ids)
         self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
@@ -94,9 +94,28 @@ class HrApplicant(models.Model):
 
     @api.multi
     def write(self, vals):
+        """Write the applicants and queue what LinkedIn receives of the change.
+
+        A stage move is captured by the trigger
+        ``linkedin_applicant_stage_changed`` inside the UPDATE, which may
+        link an applicant to a candidate, so the cached values it changes
+        are dropped after the write. A write whose only field that LinkedIn
+        receives is ``stage_id`` takes no snapshot and queues nothing here.
+        With the context key ``linkedin_no_capture`` set, the trigger is
+        turned off for this write only.
+        """
         capture = self.env["linkedin.capture"]
         before = capture.applicant_snapshot(self, vals)
-        result = super().write(vals)
+        if "stage_id" not in vals:
+            result = super().write(vals)
+        else:
+            if capture._enabled():
+                result = super().write(vals)
+            else:
+                with capture.trigger_capture_off():
+                    result = super().write(vals)
+            self.invalidate_cache(TRIGGER_FIELDS, self.ids)
+            self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
         capture.applicants_written(self, vals, before)
         return result
 

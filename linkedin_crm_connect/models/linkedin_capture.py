@@ -21,13 +21,17 @@ PIPELINE_FIELDS = frozenset(
 JOB_FIELDS = frozenset(
     ("name", "description", "state", "address_id", "user_id", "company_id")
 )
+#: Applicant fields whose write the capture in Python handles. A stage move
+#: is captured by the trigger ``linkedin_applicant_stage_changed``.
+WRITE_HOOK_FIELDS = (CANDIDATE_FIELDS | PIPELINE_FIELDS) - {"stage_id"}
 #: Stage fields LinkedIn receives on the pipeline stages.
 STAGE_FIELDS = frozenset(("name", "job_id", "linkedin_category_override"))
 #: Applicant fields whose write refreshes the stored name of its candidate.
 CANDIDATE_NAME_FIELDS = frozenset(("partner_name", "partner_id"))
 #: Context key set by code that writes back what LinkedIn returned, so the
-#: write queues nothing. Creates of applicants honour it through the setting
-#: ``sql_functions.NO_CAPTURE_SETTING``, which the create trigger reads.
+#: write queues nothing. Creates and stage moves of applicants honour it
+#: through the setting ``sql_functions.NO_CAPTURE_SETTING``, which their
+#: triggers read.
 NO_CAPTURE = "linkedin_no_capture"
 
 
@@ -55,13 +59,13 @@ class LinkedInCapture(models.AbstractModel):
         return not self.env.context.get(NO_CAPTURE)
 
     @contextlib.contextmanager
-    def create_capture_off(self):
-        """Turn the create trigger of ``hr.applicant`` off inside the block.
+    def trigger_capture_off(self):
+        """Turn the capture triggers of ``hr.applicant`` off inside the block.
 
         The setting is local to the transaction and is cleared on leaving the
-        block, so later creates in the same transaction are captured. After a
-        failed statement the transaction only accepts a rollback, which
-        undoes the setting too, so it is left alone then.
+        block, so later creates and stage moves in the same transaction are
+        captured. After a failed statement the transaction only accepts a
+        rollback, which undoes the setting too, so it is left alone then.
         """
         cr = self.env.cr
         cr.execute("SELECT set_config(%s, 'on', true)", (NO_CAPTURE_SETTING,))
@@ -219,14 +223,14 @@ class LinkedInCapture(models.AbstractModel):
         prefetch set in one query. ``hr.applicant.write`` reads ``stage_id``
         of each record before a stage move, so it then finds them there.
         Returns ``{}`` while capture is off, when no backend is active, or
-        when ``fields_written`` contains no field that LinkedIn receives,
-        because no hook uses the snapshot then.
+        when ``fields_written`` contains no field that LinkedIn receives
+        other than ``stage_id``, because no hook uses the snapshot then. A
+        stage move is captured by the trigger
+        ``linkedin_applicant_stage_changed`` (see ``sql_functions``).
         """
         if not applicants or not self._enabled() or not self._backend_ids():
             return {}
-        if fields_written is not None and not (
-            set(fields_written) & (CANDIDATE_FIELDS | PIPELINE_FIELDS)
-        ):
+        if fields_written is not None and not set(fields_written) & WRITE_HOOK_FIELDS:
             return {}
         snapshot = {}
         for applicant in applicants:
@@ -292,7 +296,11 @@ class LinkedInCapture(models.AbstractModel):
 
         ``vals`` are the values written, or only the names of the fields
         written, and ``before`` is the ``applicant_snapshot`` taken before
-        the write.
+        the write. The stage history row of a stage move and its upsert are
+        left to the trigger ``linkedin_applicant_stage_changed``, which has
+        run inside the write, so a write of ``stage_id`` with other fields
+        records each move once. The candidate pipeline upserts queued here
+        coalesce with the trigger's pending row.
         """
         if not self._enabled() or not before:
             return
@@ -306,12 +314,11 @@ class LinkedInCapture(models.AbstractModel):
             return
         after = self._snapshot_after(applicants, vals, before)
         changes = []
-        history = []
-        for applicant_id, (candidate_id, job_id, stage_id, company_id) in after.items():
+        for applicant_id, (candidate_id, job_id, _stage, company_id) in after.items():
             backend = backends.get(company_id)
             if not backend or not candidate_id:
                 continue
-            old_candidate, old_job, old_stage, _old_company = before.get(
+            old_candidate, old_job, _old_stage, _old_company = before.get(
                 applicant_id, (None, None, None, None)
             )
             if touches_candidate or old_candidate != candidate_id:
@@ -331,22 +338,11 @@ class LinkedInCapture(models.AbstractModel):
                     changes.append(
                         self._pipeline_change(backend, old_pair[0], old_job, operation)
                     )
-            if "stage_id" in fields_written and stage_id != old_stage and job_id:
-                history.append(
-                    (
-                        backend.id,
-                        applicant_id,
-                        candidate_id,
-                        job_id,
-                        old_stage,
-                        stage_id,
-                    )
-                )
         if fields_written & CANDIDATE_NAME_FIELDS:
             self.env["linkedin.candidate"]._refresh_person(
                 {row[0] for row in after.values() if row[0]}
             )
-        self._queue(changes, history)
+        self._queue(changes)
 
     @api.model
     def applicants_deleted(self, before):

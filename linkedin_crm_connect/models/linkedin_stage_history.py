@@ -6,8 +6,9 @@ class LinkedInStageHistory(models.Model):
 
     Odoo 11 records stage changes only as tracking values on messages, and
     its ``hr.applicant.write`` gives every record of a batch write the last
-    record's ``last_stage_id``; a row here is written per applicant from
-    the values read before the write, by ``linkedin.outbox.queue``.
+    record's ``last_stage_id``. A row here is written per applicant, with
+    the old stage of its own row, by the trigger
+    ``linkedin_applicant_stage_changed`` (see ``sql_functions``).
     """
 
     _name = "linkedin.stage.history"

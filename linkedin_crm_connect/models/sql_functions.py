@@ -212,8 +212,8 @@ RETURNS varchar LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
 $function$
 """ % {"whitespace": _WHITESPACE}
 
-#: Name of the transaction-local setting that turns the create capture off.
-#: ``hr.applicant.create`` sets it while the context key
+#: Name of the transaction-local setting that turns the capture triggers off.
+#: ``hr.applicant.create`` and ``write`` set it while the context key
 #: ``linkedin_no_capture`` is set, because a trigger cannot see the context.
 NO_CAPTURE_SETTING = "linkedin.no_capture"
 
@@ -268,11 +268,78 @@ END
 $function$
 """ % {"setting": NO_CAPTURE_SETTING}
 
+#: The stage move capture of ``hr.applicant``, as an AFTER UPDATE OF
+#: stage_id row trigger that fires only when the stage changed. Company,
+#: backend and the no-capture setting follow ``linkedin_applicant_created``.
+#: An applicant without a candidate is linked first, as a write in Python
+#: links it. With a job and a backend of its company, the candidate
+#: pipeline upsert is queued, and a move to a stage (not to none, which
+#: LinkedIn cannot receive) inserts a ``linkedin_stage_history`` row with
+#: its upsert. Each row of a batch UPDATE records its own old stage. The
+#: link's own UPDATE does not set stage_id, so it does not fire this again.
+APPLICANT_STAGE_CHANGED = """
+CREATE OR REPLACE FUNCTION linkedin_applicant_stage_changed()
+RETURNS trigger LANGUAGE plpgsql AS $function$
+DECLARE
+    v_company integer := NEW.company_id;
+    v_backends integer;
+    v_backend integer;
+    v_candidate integer := NEW.linkedin_candidate_id;
+    v_email text := NEW.email_from;
+    v_history integer := CASE WHEN NEW.stage_id IS NULL THEN 0 ELSE 1 END;
+BEGIN
+    IF current_setting('%(setting)s', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF v_company IS NULL AND NEW.job_id IS NOT NULL THEN
+        SELECT company_id INTO v_company FROM hr_job WHERE id = NEW.job_id;
+    END IF;
+    IF v_company IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT count(*), max(id) FILTER (WHERE company_id = v_company)
+    INTO v_backends, v_backend FROM linkedin_backend WHERE active;
+    IF v_backends = 0 THEN
+        RETURN NULL;
+    END IF;
+    IF v_candidate IS NULL THEN
+        IF COALESCE(v_email, '') = '' AND NEW.partner_id IS NOT NULL THEN
+            SELECT email INTO v_email FROM res_partner WHERE id = NEW.partner_id;
+        END IF;
+        v_candidate := linkedin_candidate_link(NEW.id, v_company,
+            linkedin_normalize_email(v_email), NEW.partner_id, v_backend,
+            NEW.job_id, NEW.write_uid);
+    END IF;
+    IF v_backend IS NULL OR NEW.job_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM linkedin_outbox_queue(
+        ARRAY[v_backend], ARRAY['candidate_pipeline']::varchar[],
+        ARRAY['candidate:' || v_candidate || ':job:' || NEW.job_id]::varchar[],
+        ARRAY['upsert']::varchar[], ARRAY[NULL]::varchar[], ARRAY[NULL]::integer[],
+        ARRAY[v_candidate], ARRAY[NEW.job_id], ARRAY[NULL]::text[],
+        (ARRAY[v_backend])[1:v_history], (ARRAY[NEW.id])[1:v_history],
+        (ARRAY[v_candidate])[1:v_history], (ARRAY[NEW.job_id])[1:v_history],
+        (ARRAY[OLD.stage_id])[1:v_history], (ARRAY[NEW.stage_id])[1:v_history],
+        NEW.write_uid
+    );
+    RETURN NULL;
+END
+$function$
+""" % {"setting": NO_CAPTURE_SETTING}
+
 APPLICANT_TRIGGER = (
     "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
     (
         "CREATE TRIGGER linkedin_applicant_created AFTER INSERT ON hr_applicant"
         " FOR EACH ROW EXECUTE PROCEDURE linkedin_applicant_created()"
+    ),
+    "DROP TRIGGER IF EXISTS linkedin_applicant_stage_changed ON hr_applicant",
+    (
+        "CREATE TRIGGER linkedin_applicant_stage_changed"
+        " AFTER UPDATE OF stage_id ON hr_applicant FOR EACH ROW"
+        " WHEN (OLD.stage_id IS DISTINCT FROM NEW.stage_id)"
+        " EXECUTE PROCEDURE linkedin_applicant_stage_changed()"
     ),
 )
 
@@ -283,13 +350,16 @@ FUNCTIONS = (
     CLEAN_EMAIL,
     NORMALIZE_EMAIL,
     APPLICANT_CREATED,
+    APPLICANT_STAGE_CHANGED,
 ) + APPLICANT_TRIGGER
 
-#: Statements that remove the trigger and the functions, run when the add-on
-#: is uninstalled.
+#: Statements that remove the triggers and the functions, run when the
+#: add-on is uninstalled.
 DROP = (
     "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
+    "DROP TRIGGER IF EXISTS linkedin_applicant_stage_changed ON hr_applicant",
     "DROP FUNCTION IF EXISTS linkedin_applicant_created()",
+    "DROP FUNCTION IF EXISTS linkedin_applicant_stage_changed()",
     "DROP FUNCTION IF EXISTS linkedin_normalize_email(text)",
     "DROP FUNCTION IF EXISTS linkedin_clean_email(text)",
     (

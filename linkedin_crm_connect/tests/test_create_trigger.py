@@ -214,22 +214,25 @@ class TestCreateTrigger(SandboxCase):
 
     def test_drop_statements_remove_trigger(self):
         query = (
-            "SELECT count(*) FROM pg_trigger"
-            " WHERE tgname = 'linkedin_applicant_created'"
-            " AND tgrelid = 'hr_applicant'::regclass"
+            "SELECT tgname FROM pg_trigger"
+            " WHERE tgrelid = 'hr_applicant'::regclass AND tgname LIKE 'linkedin\\_%'"
+            " ORDER BY tgname"
         )
         self.env.cr.execute(query)
-        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [("linkedin_applicant_created",), ("linkedin_applicant_stage_changed",)],
+        )
         # The savepoint is rolled back, so later tests keep the trigger.
         self.env.cr.execute("SAVEPOINT drop_statements")
         for statement in sql_functions.DROP:
             self.env.cr.execute(statement)
         self.env.cr.execute(query)
-        after = self.env.cr.fetchone()[0]
+        after = self.env.cr.fetchall()
         self.env.cr.execute(
             "SELECT proname FROM pg_proc WHERE proname LIKE 'linkedin\\_%'"
         )
         functions = self.env.cr.fetchall()
         self.env.cr.execute("ROLLBACK TO SAVEPOINT drop_statements")
-        self.assertEqual(after, 0)
+        self.assertEqual(after, [])
         self.assertEqual(functions, [])
