@@ -217,16 +217,22 @@ $function$
 #: ``linkedin_no_capture`` is set, because a trigger cannot see the context.
 NO_CAPTURE_SETTING = "linkedin.no_capture"
 
-#: The create capture of ``hr.applicant``, as an AFTER INSERT row trigger.
+#: The create capture of ``hr.applicant``, as a BEFORE INSERT row trigger.
 #: The applicant's company is its own, else its job's, and its backend is
 #: the active backend of that company with the highest id, as in
 #: ``linkedin.capture._backend_ids``.
 #: Without a company, or without any active backend at all, nothing is
-#: linked or queued. Otherwise the applicant is linked to its candidate by
-#: ``linkedin_candidate_link``, which queues the candidate and candidate
-#: pipeline upserts when the company has a backend. An applicant inserted
-#: with a candidate already set is not linked again, and only its upserts
-#: are queued. Running in the INSERT spares the ORM's create a round trip.
+#: linked or queued. Otherwise the trigger finds the applicant's candidate
+#: as ``linkedin_candidate_link`` does, or creates it, and sets
+#: ``NEW.linkedin_candidate_id``, so the new row is not updated a second
+#: time. The candidate's name and count are set as ``_refresh_person`` sets
+#: them, counting the new row, which the trigger cannot query yet. When the
+#: company has a backend, the candidate and candidate pipeline upserts are
+#: queued by one upsert whose ON CONFLICT clause copies that of
+#: ``linkedin_outbox_queue``, so the two must change together. An applicant inserted with a candidate already
+#: set is not linked again, and only its upserts are queued. Running in the
+#: INSERT spares the ORM's create a round trip. Every branch returns NEW,
+#: because a BEFORE trigger that returns NULL skips the INSERT.
 APPLICANT_CREATED = """
 CREATE OR REPLACE FUNCTION linkedin_applicant_created()
 RETURNS trigger LANGUAGE plpgsql AS $function$
@@ -234,36 +240,88 @@ DECLARE
     v_company integer := NEW.company_id;
     v_backends integer;
     v_backend integer;
-    v_email text := NEW.email_from;
+    v_email varchar;
+    v_partner_email varchar;
+    v_partner_name varchar;
+    v_name varchar;
+    v_count integer;
+    v_later_name varchar;
+    v_now timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     IF current_setting('%(setting)s', true) = 'on' THEN
-        RETURN NULL;
+        RETURN NEW;
     END IF;
     IF v_company IS NULL AND NEW.job_id IS NOT NULL THEN
         SELECT company_id INTO v_company FROM hr_job WHERE id = NEW.job_id;
     END IF;
     IF v_company IS NULL THEN
-        RETURN NULL;
+        RETURN NEW;
     END IF;
     SELECT count(*), max(id) FILTER (WHERE company_id = v_company)
     INTO v_backends, v_backend FROM linkedin_backend WHERE active;
     IF v_backends = 0 THEN
-        RETURN NULL;
+        RETURN NEW;
     END IF;
-    IF NEW.linkedin_candidate_id IS NOT NULL THEN
-        IF v_backend IS NOT NULL THEN
-            PERFORM linkedin_candidate_queue(NEW.linkedin_candidate_id, v_backend,
-                NEW.job_id, NEW.create_uid);
+    IF NEW.linkedin_candidate_id IS NULL THEN
+        IF NEW.partner_id IS NOT NULL THEN
+            SELECT email, name INTO v_partner_email, v_partner_name
+            FROM res_partner WHERE id = NEW.partner_id;
         END IF;
-        RETURN NULL;
+        v_email := linkedin_normalize_email(CASE
+            WHEN COALESCE(NEW.email_from, '') = '' THEN v_partner_email
+            ELSE NEW.email_from END);
+        v_name := COALESCE(NULLIF(NEW.partner_name, ''), v_partner_name, NEW.name);
+        SELECT id INTO NEW.linkedin_candidate_id FROM linkedin_candidate
+        WHERE company_id = v_company
+        AND (email_normalized = v_email OR partner_id = NEW.partner_id)
+        ORDER BY (email_normalized = v_email) IS TRUE DESC, id LIMIT 1;
+        IF NEW.linkedin_candidate_id IS NULL THEN
+            INSERT INTO linkedin_candidate (email_normalized, partner_id, company_id,
+                applicant_count, name, create_date, write_date, create_uid,
+                write_uid)
+            VALUES (v_email, NEW.partner_id, v_company, 1, v_name, v_now, v_now,
+                NEW.create_uid, NEW.create_uid)
+            RETURNING id INTO NEW.linkedin_candidate_id;
+        ELSE
+            -- The name is that of the applicant with the highest id, which is
+            -- the new one unless a row with a higher id was inserted before.
+            SELECT count(*), (array_agg(
+                COALESCE(NULLIF(a.partner_name, ''), p.name, a.name)
+                ORDER BY a.id DESC) FILTER (WHERE a.id > NEW.id))[1]
+            INTO v_count, v_later_name
+            FROM hr_applicant a LEFT JOIN res_partner p ON p.id = a.partner_id
+            WHERE a.linkedin_candidate_id = NEW.linkedin_candidate_id;
+            UPDATE linkedin_candidate
+            SET applicant_count = v_count + 1, name = COALESCE(v_later_name, v_name)
+            WHERE id = NEW.linkedin_candidate_id;
+        END IF;
     END IF;
-    IF COALESCE(v_email, '') = '' AND NEW.partner_id IS NOT NULL THEN
-        SELECT email INTO v_email FROM res_partner WHERE id = NEW.partner_id;
+    IF v_backend IS NULL THEN
+        RETURN NEW;
     END IF;
-    PERFORM linkedin_candidate_link(NEW.id, v_company,
-        linkedin_normalize_email(v_email), NEW.partner_id, v_backend, NEW.job_id,
-        NEW.create_uid);
-    RETURN NULL;
+    INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,
+        operation, res_model, res_id, candidate_ref, job_ref, state, attempts,
+        create_uid, write_uid, create_date, write_date)
+    SELECT v_backend, v.entity_type, v.local_ref, 'upsert', v.res_model, v.res_id,
+        NEW.linkedin_candidate_id, v.job_ref, 'pending', 0, NEW.create_uid,
+        NEW.create_uid, v_now, v_now
+    FROM (VALUES
+        ('candidate'::varchar, 'candidate:' || NEW.linkedin_candidate_id,
+         'linkedin.candidate'::varchar, NEW.linkedin_candidate_id, NULL::integer),
+        ('candidate_pipeline'::varchar,
+         'candidate:' || NEW.linkedin_candidate_id || ':job:' || NEW.job_id,
+         NULL::varchar, NULL::integer, NEW.job_id)
+    ) AS v(entity_type, local_ref, res_model, res_id, job_ref)
+    WHERE v.local_ref IS NOT NULL
+    ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
+    DO UPDATE SET
+        operation = EXCLUDED.operation,
+        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
+        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
+        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
+        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
+        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date;
+    RETURN NEW;
 END
 $function$
 """ % {"setting": NO_CAPTURE_SETTING}
@@ -331,7 +389,7 @@ $function$
 APPLICANT_TRIGGER = (
     "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
     (
-        "CREATE TRIGGER linkedin_applicant_created AFTER INSERT ON hr_applicant"
+        "CREATE TRIGGER linkedin_applicant_created BEFORE INSERT ON hr_applicant"
         " FOR EACH ROW EXECUTE PROCEDURE linkedin_applicant_created()"
     ),
     "DROP TRIGGER IF EXISTS linkedin_applicant_stage_changed ON hr_applicant",

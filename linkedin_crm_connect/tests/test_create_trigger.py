@@ -104,6 +104,64 @@ class TestCreateTrigger(SandboxCase):
         self.assertIn("candidate:%d" % candidate_id, refs)
         self.assertIn("candidate:%d:job:%d" % (candidate_id, self.job.id), refs)
 
+    def test_insert_not_updated_again(self):
+        query = (
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables"
+            " WHERE relid = 'hr_applicant'::regclass"
+        )
+        self.env.cr.execute(query)
+        updates_before = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            "INSERT INTO hr_applicant (name, email_from, job_id, company_id, active)"
+            " VALUES ('Application of Ole Dahl', 'ole@example.com', %s, %s, true)"
+            " RETURNING id, linkedin_candidate_id",
+            (self.job.id, self.company.id),
+        )
+        applicant_id, candidate_id = self.env.cr.fetchone()
+        self.assertTrue(candidate_id)
+        self.assertEqual(self._candidate_of(applicant_id), candidate_id)
+        self.env.cr.execute(query)
+        self.assertEqual(self.env.cr.fetchone()[0], updates_before)
+
+    def test_multi_row_insert_one_candidate(self):
+        self.env.cr.execute(
+            "INSERT INTO hr_applicant (name, partner_name, email_from, job_id,"
+            " company_id, active)"
+            " SELECT 'Application ' || n, 'Pia Lind ' || n, 'PIA@example.com', %s,"
+            " %s, true FROM generate_series(1, 3) AS n RETURNING id",
+            (self.job.id, self.company.id),
+        )
+        applicant_ids = sorted(row[0] for row in self.env.cr.fetchall())
+        candidate_ids = {self._candidate_of(a) for a in applicant_ids}
+        self.assertEqual(len(candidate_ids), 1)
+        candidate = self.env["linkedin.candidate"].browse(candidate_ids.pop())
+        self.assertEqual(candidate.applicant_count, 3)
+        self.assertEqual(candidate.name, "Pia Lind 3")
+        refs = self._pending_refs()
+        self.assertIn("candidate:%d" % candidate.id, refs)
+        self.assertIn("candidate:%d:job:%d" % (candidate.id, self.job.id), refs)
+
+    def test_second_applicant_renames_candidate(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Vera Holm", "email": "vera@example.com"}
+        )
+        first = self.Applicant.create(
+            {"name": "Application of V. Holm", "email_from": "vera@example.com"}
+        )
+        candidate = first.linkedin_candidate_id
+        self.assertEqual(candidate.name, "Application of V. Holm")
+        second = self.Applicant.create(
+            {
+                "name": "Second application",
+                "partner_id": partner.id,
+                "email_from": False,
+                "job_id": self.job.id,
+            }
+        )
+        self.assertEqual(second.linkedin_candidate_id, candidate)
+        self.assertEqual(candidate.applicant_count, 2)
+        self.assertEqual(candidate.name, "Vera Holm")
+
     def test_company_taken_from_job(self):
         self.env.cr.execute(
             "INSERT INTO hr_applicant (name, email_from, job_id, active)"
