@@ -579,9 +579,10 @@ installed side only, so the moves showed a ratio of 3.3. Both loops use the cont
 which switches off mail tracking and followers. With tracking on, a trial of 1,000 creates without the
 add-on took 14 times as long, which would hide the hooks' cost. With the
 add-on installed, the creates queue candidate and candidate pipeline rows
-(through the `AFTER INSERT` trigger on `hr_applicant`), and the moves queue
-candidate pipeline and stage history rows (the rows per entity type are
-listed under the flush figures). The timed loops include the commits.
+(through the `BEFORE INSERT` trigger on `hr_applicant`), and the moves queue
+candidate pipeline and stage history rows (through the `AFTER UPDATE OF
+stage_id` trigger). The rows per entity type are listed under the flush
+figures. The timed loops include the commits.
 
 **Flush throughput.** In the installed run, the outbox is flushed after the
 creates and again after the moves, each time in its own cursor with
