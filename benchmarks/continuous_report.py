@@ -666,7 +666,9 @@ def replace_section(page_path, section):
     if PAGE_BEGIN in text and PAGE_END in text:
         head, rest = text.split(PAGE_BEGIN, 1)
         _old, tail = rest.split(PAGE_END, 1)
-        page.write_text(head + block + tail.lstrip("\n"))
+        # One blank line separates the section from what follows it.
+        tail = tail.lstrip("\n")
+        page.write_text(head + block + ("\n" + tail if tail else ""))
         return
     page.write_text(text.rstrip("\n") + "\n\n" + block)
 
