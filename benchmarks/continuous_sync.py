@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import shutil
 import sys
@@ -33,7 +32,6 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
 import psycopg2
 import requests
 from psycopg2 import sql
@@ -46,6 +44,7 @@ import continuous_report
 import datagen
 import load_applicants
 import odoo_env
+from bench_common import SandboxControl, machine_facts
 
 CLIENT_ID = "continuous-bench"
 CLIENT_SECRET = "continuous-secret"
@@ -87,65 +86,6 @@ def update_results(path, **sections):
     results.update(sections)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-
-
-def machine_facts(env):
-    env.cr.execute("SHOW server_version")
-    postgres_version = env.cr.fetchone()[0]
-    cpu_model = ""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    cpu_model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    import odoo
-
-    return {
-        "cores": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "memory_bytes": psutil.virtual_memory().total,
-        "python": platform.python_version(),
-        "postgres": postgres_version.split()[0],
-        "odoo": odoo.release.version,
-    }
-
-
-# -- sandbox -------------------------------------------------------------------
-
-
-class Sandbox:
-    """Client of the sandbox's control endpoints (``/sandbox/...``)."""
-
-    def __init__(self, url):
-        self.url = url.rstrip("/")
-        self.session = requests.Session()
-
-    def _call(self, method, path, **kwargs):
-        response = self.session.request(
-            method, self.url + path, timeout=(5, 120), **kwargs
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def register_client(self, client_id, secret):
-        body = {"client_id": client_id, "client_secret": secret}
-        return self._call("POST", "/sandbox/clients", json=body)
-
-    def configure(self, **settings):
-        return self._call("POST", "/sandbox/config", json=settings)
-
-    def stats(self):
-        return self._call("GET", "/sandbox/stats")
-
-    def entities(self, resource, context):
-        return self._call(
-            "GET",
-            "/sandbox/entities",
-            params={"resource": resource, "integrationContext": context},
-        )["elements"]
 
 
 def nested_delta(before, after):
@@ -279,7 +219,7 @@ def command_prepare(args):
 
 def command_configure(args):
     """Connect a backend to the sandbox and send the existing data once."""
-    sandbox = Sandbox(args.sandbox_url)
+    sandbox = SandboxControl(args.sandbox_url)
     sandbox.register_client(CLIENT_ID, CLIENT_SECRET)
     with odoo_env.environment(args.database) as env:
         company = env.ref("base.main_company")
@@ -425,7 +365,7 @@ def _measure_flush(env, backend, sandbox, label):
 def command_hooks(args):
     """Time the creates and stage moves; with the add-on, flush after each."""
     dataset = generate_dataset(args)
-    sandbox = Sandbox(args.sandbox_url) if args.sandbox_url else None
+    sandbox = SandboxControl(args.sandbox_url) if args.sandbox_url else None
     with odoo_env.environment(args.database) as env:
         installed = "linkedin.outbox" in env.registry
         if installed != (args.label == "installed"):
@@ -549,7 +489,7 @@ def latest_applicants(env, backend, count):
 
 def command_pacing(args):
     """Flush candidate changes with pacing on, under the sandbox's limit."""
-    sandbox = Sandbox(args.sandbox_url)
+    sandbox = SandboxControl(args.sandbox_url)
     with odoo_env.environment(args.database) as env:
         backend = env["linkedin.backend"].search([])
         applicants = env["hr.applicant"].with_context(**load_applicants.QUIET)
@@ -610,7 +550,7 @@ def command_latency_setup(args):
     Its own OAuth client keeps the server's requests out of the rate-limit
     counts of the pacing step, which the sandbox keeps per client.
     """
-    sandbox = Sandbox(args.sandbox_url)
+    sandbox = SandboxControl(args.sandbox_url)
     sandbox.register_client(LATENCY_CLIENT_ID, CLIENT_SECRET)
     with odoo_env.environment(args.database) as env:
         backend = env["linkedin.backend"].search([])
@@ -731,7 +671,7 @@ def flush_times(log_path, since):
 
 def command_latency(args):
     """Commit candidate edits at random moments; time each until LinkedIn has it."""
-    sandbox = Sandbox(args.sandbox_url)
+    sandbox = SandboxControl(args.sandbox_url)
     rng = random.Random(args.seed)
     with odoo_env.environment(args.database) as env:
         backend = env["linkedin.backend"].search([])

@@ -22,8 +22,6 @@ import datetime as dt
 import io
 import json
 import math
-import os
-import platform
 import pstats
 import statistics
 import sys
@@ -32,7 +30,6 @@ import time
 from pathlib import Path
 
 import psutil
-import requests
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "tools"))
@@ -40,6 +37,7 @@ sys.path.insert(0, str(REPOSITORY / "tools"))
 import datagen
 import load_applicants
 import odoo_env
+from bench_common import SandboxControl, machine_facts
 
 CLIENT_ID = "bench-client"
 CLIENT_SECRET = "bench-secret"
@@ -143,36 +141,13 @@ def command_load(args):
 # -- sandbox -------------------------------------------------------------------
 
 
-class Sandbox:
-    """Client of the sandbox's control endpoints (``/sandbox/...``)."""
-
-    def __init__(self, url):
-        self.url = url.rstrip("/")
-        self.session = requests.Session()
-
-    def _call(self, method, path, **kwargs):
-        response = self.session.request(
-            method, self.url + path, timeout=(5, 120), **kwargs
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def register_client(self, client_id, secret):
-        body = {"client_id": client_id, "client_secret": secret}
-        return self._call("POST", "/sandbox/clients", json=body)
-
-    def configure(self, **settings):
-        return self._call("POST", "/sandbox/config", json=settings)
+class Sandbox(SandboxControl):
+    """The sandbox's control endpoints, with the historical benchmark's counts."""
 
     def requests_per_resource(self):
         """Return ``{resource: requests}`` served so far, all methods summed."""
-        counted = self._call("GET", "/sandbox/stats")["requests"]
+        counted = self.stats()["requests"]
         return {name: sum(by_method.values()) for name, by_method in counted.items()}
-
-    def held(self, context):
-        return self._call(
-            "GET", "/sandbox/counts", params={"integrationContext": context}
-        )
 
 
 def request_delta(before, after):
@@ -298,7 +273,7 @@ def measure_sync(env, backend, sandbox, context, profile_path=None):
         "seconds": summary["seconds"],
         "counts": summary["counts"],
         "requests": requests_sent,
-        "held": sandbox.held(context),
+        "held": sandbox.counts(context),
         "rss_before_bytes": rss.start_rss,
         "rss_peak_bytes": rss.peak_rss,
     }
@@ -353,30 +328,6 @@ def measure_naive(env, backend, sandbox, sample_size):
             flush=True,
         )
     return figures
-
-
-def machine_facts(env):
-    env.cr.execute("SHOW server_version")
-    postgres_version = env.cr.fetchone()[0]
-    cpu_model = ""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    cpu_model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    import odoo
-
-    return {
-        "cores": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "memory_bytes": psutil.virtual_memory().total,
-        "python": platform.python_version(),
-        "postgres": postgres_version.split()[0],
-        "odoo": odoo.release.version,
-    }
 
 
 def print_run(label, figures):

@@ -30,7 +30,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -38,13 +37,12 @@ import sys
 import time
 from pathlib import Path
 
-import requests
-
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY / "tools"))
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 
 import odoo_env
+from bench_common import SandboxControl, machine_facts
 
 PAGE_START = "<!-- soak:start -->"
 PAGE_END = "<!-- soak:end -->"
@@ -97,37 +95,14 @@ def fault_settings(args):
     }
 
 
-class Sandbox:
-    """The sandbox's control endpoints."""
-
-    def __init__(self, url):
-        self.url = url.rstrip("/")
-
-    def call(self, method, path, **kwargs):
-        response = requests.request(method, self.url + path, timeout=(5, 60), **kwargs)
-        response.raise_for_status()
-        return response.json() if response.content else None
+class Sandbox(SandboxControl):
+    """The sandbox's control endpoints, with the soak's faults and revocation."""
 
     def set_faults(self, faults):
-        return self.call("POST", "/sandbox/config", json={"faults": faults})
+        return self.configure(faults=faults)
 
     def revoke(self, client_id):
         return self.call("POST", "/sandbox/revoke", json={"client_id": client_id})
-
-    def stats(self):
-        return self.call("GET", "/sandbox/stats")
-
-    def entities(self, resource, context):
-        return self.call(
-            "GET",
-            "/sandbox/entities",
-            params={"resource": resource, "integrationContext": context},
-        )["elements"]
-
-    def counts(self, context):
-        return self.call(
-            "GET", "/sandbox/counts", params={"integrationContext": context}
-        )
 
 
 def total_requests(stats):
@@ -529,30 +504,6 @@ def outbox_failures(env, backend, limit=6):
 # -- report -------------------------------------------------------------------
 
 
-def machine_facts(env):
-    import odoo
-    import psutil
-
-    env.cr.execute("SHOW server_version")
-    cpu_model = ""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    cpu_model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cores": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "memory_gib": round(psutil.virtual_memory().total / 2**30),
-        "python": platform.python_version(),
-        "postgres": env.cr.fetchone()[0].split()[0],
-        "odoo": odoo.release.version,
-    }
-
-
 def merge_counts(results, key):
     merged = {}
     for result in results:
@@ -577,7 +528,7 @@ def render(summary):
         % (
             machine["cores"],
             machine["cpu_model"] or "unknown CPU",
-            machine["memory_gib"],
+            round(machine["memory_bytes"] / 2**30),
             machine["python"],
             machine["postgres"],
             machine["odoo"],
