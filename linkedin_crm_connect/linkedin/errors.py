@@ -72,6 +72,19 @@ class TokenRejected(LinkedInError):
 class AccessDenied(LinkedInError):
     """403 from LinkedIn: the application may not call this resource."""
 
+    @property
+    def integration_disabled(self):
+        """Tell whether the 403 reports an integration that the customer disabled.
+
+        NOTE: LinkedIn does not document this 403's body. The sandbox sends
+        the code INTEGRATION_DISABLED, and a message naming a disabled
+        integration is read the same way.
+        """
+        lowered = (self.message or "").lower()
+        return self.code == "INTEGRATION_DISABLED" or (
+            "integration" in lowered and "disabled" in lowered
+        )
+
 
 class NotFound(LinkedInError):
     """404 from LinkedIn on a call that names one entity or resource."""

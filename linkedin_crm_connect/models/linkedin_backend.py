@@ -576,18 +576,17 @@ class LinkedInBackend(models.Model):
         self.write({"hold_json": False})
         return True
 
-    def require_action(self, message):
+    def require_action(self, message, integration_disabled=False):
         """Show that an admin must act, with the reason, and stop the sync.
 
-        A message saying that an integration is disabled (LinkedIn's 403 when
-        the customer switched it off in Recruiter) also marks the onboarding
-        as disabled, which shows the Re-enable button.
+        With ``integration_disabled`` (LinkedIn's 403 when the customer
+        switched an integration off in Recruiter), the onboarding is marked
+        disabled too, which shows the Re-enable button.
         """
         self.ensure_one()
         _logger.warning("linkedin backend %s: action required: %s", self.id, message)
         vals = {"state": "action_required", "state_reason": message}
-        lowered = message.lower()
-        if self.integration_ids and "integration" in lowered and "disabled" in lowered:
+        if integration_disabled and self.integration_ids:
             vals["onboarding_state"] = "disabled"
             vals["state_reason"] = (
                 _(

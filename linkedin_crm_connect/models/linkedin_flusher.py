@@ -159,7 +159,10 @@ class _Flush(_Run):
                         errors.AuthenticationError,
                     ),
                 ):
-                    self.backend.require_action(str(exc))
+                    disabled = isinstance(cause, errors.AccessDenied) and (
+                        cause.integration_disabled
+                    )
+                    self.backend.require_action(str(exc), integration_disabled=disabled)
                 delay = _backoff(max(row["attempts"] for row in rows)) * 30
                 self.outbox.retry_later(rows, str(exc), delay)
                 self.stats["retry"] += len(rows)

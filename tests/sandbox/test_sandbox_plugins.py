@@ -553,8 +553,10 @@ def test_loader_twice_loads_extension_once(browser_page) -> None:
             [
                 "evaluate",
                 "approve_ids",
-                "Array.from(document.querySelectorAll('.li-onboarding-approve'))"
-                ".map(button => button.id)",
+                (
+                    "Array.from(document.querySelectorAll('.li-onboarding-approve'))"
+                    ".map(button => button.id)"
+                ),
             ],
             [
                 "evaluate",

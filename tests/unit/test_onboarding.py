@@ -9,7 +9,7 @@ import responses
 from linkedin import onboarding
 from linkedin.auth import MemoryTokenStore, TokenManager
 from linkedin.client import LinkedInClient
-from linkedin.errors import LinkedInError, redact_body
+from linkedin.errors import AccessDenied, LinkedInError, redact_body
 from linkedin.resources import resolve
 from linkedin.restli import body_key
 
@@ -362,3 +362,18 @@ def test_get_integrations_pairs_entities_with_keys(client):
     assert entity is None
     assert (result.ok, result.status, result.message) == (False, 404, "not granted")
     assert mock.calls[-1].request.headers["X-RestLi-Method"] == "BATCH_GET"
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "disabled"),
+    [
+        ("INTEGRATION_DISABLED", "access denied", True),
+        (None, "The CRM_CSA_API integration of urn:li:contract:1 is disabled", True),
+        ("ACCESS_DENIED", "Not enough permissions to access tcrmPipelines", False),
+        (None, "Resource is disabled for this application", False),
+    ],
+)
+def test_access_denied_integration_disabled(code, message, disabled):
+    error = AccessDenied(message, status=403, code=code)
+
+    assert error.integration_disabled is disabled
