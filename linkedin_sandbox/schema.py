@@ -420,10 +420,10 @@ TCRM_CANDIDATE_PIPELINE_STAGES = ResourceSpec(
     ),
 )
 
-# Recruiter System Connect applications. LinkedIn documents the fields past
-# ``stages``; ``stages`` is the add-on's pick for the application's stage
-# history (LinkedIn documents a /stages sub-resource keyed by atsCreatedAt
-# and stage). Deleting an application deletes its stages with it.
+# Recruiter System Connect applications. LinkedIn documents every field but
+# ``stages``, which is the add-on's pick for the application's stage history,
+# because LinkedIn documents a /stages sub-resource instead. Deleting an
+# application deletes its stages with it.
 _APPLICATION_STAGE = record(
     {"stage": text, "atsCreatedAt": timestamp}, required=("stage", "atsCreatedAt")
 )

@@ -67,9 +67,9 @@ def command_load(env, args):
 def command_configure(env, args):
     """Onboard the main company as an admin does, against the sandbox.
 
-    The partner application provisions the company's application; the
-    sandbox's grant endpoint stands in for a Recruiter admin's approval in
-    the onboarding plugin, and its answer goes through the same handler as
+    The partner application provisions the company's application. The
+    sandbox's grant endpoint replaces a Recruiter admin's approval in the
+    onboarding plugin, and its response goes through the same handler as
     the plugin's callback in the browser. The historical sync is then queued
     by the add-on itself.
     """

@@ -1,18 +1,18 @@
 """Customer onboarding: provisioning, the plugin's callback and integrations.
 
 A LinkedIn partner provisions one child developer application per customer
-(``provisionedApplications``, with the partner application's token); the
-customer's Recruiter admin approves integrations in LinkedIn's onboarding
-plugin, which calls a JavaScript function of the page with what was
-granted; the partner then names each integration and sets its
-configurations (``atsIntegrations``, with the child application's token)
-and reads them back to verify.
+through ``provisionedApplications``, with the partner application's token.
+The customer's Recruiter admin then approves integrations in LinkedIn's
+onboarding plugin, which calls a JavaScript function of the page with the
+grants. Last, the partner names each integration, sets its configurations
+and reads them back (``atsIntegrations``, with the child application's
+token).
 
-The callback's argument is not documented by LinkedIn (its sample only logs
-it). The shape this module expects, and the sandbox sends, is an array of
-objects ``{"integrationType", "integrationContext", "tenantType",
-"requestId"}``; ``parse_callback`` is the only place that reads it, and it
-also accepts the variants listed in its docstring.
+LinkedIn does not document the callback's argument: its sample only logs
+it. This module expects, and the sandbox sends, an array of objects
+``{"integrationType", "integrationContext", "tenantType", "requestId"}``.
+``parse_callback`` is the only reader, and it also accepts the variants
+listed in its docstring.
 """
 
 import json
@@ -65,7 +65,7 @@ CONTRACT_PREFIX = "urn:li:contract:"
 _URN_PATTERN = re.compile(r"^urn:li:(organization|contract):\d+$")
 _LINKEDIN_WORD = re.compile(r"linked\s*in", re.IGNORECASE)
 
-#: The message LinkedIn's certification asks for when a second contract
+#: The error message LinkedIn's certification expects when a second contract
 #: belongs to another organization.
 ONE_ORGANIZATION_MESSAGE = "Only one organization ID can be active at a time"
 
@@ -75,7 +75,7 @@ class OrganizationConflict(ValueError):
 
 
 class ApplicationExists(LinkedInError):
-    """LinkedIn answered 409: an application with this uniqueForeignId exists."""
+    """LinkedIn returned 409: an application with this uniqueForeignId exists."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Grant:
 
 @dataclass
 class ParsedCallback:
-    """What ``parse_callback`` understood: the grants and the problems."""
+    """Result of ``parse_callback``: the grants and the problems found."""
 
     grants: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -156,13 +156,18 @@ def parse_callback(payload):
     """Return the grants in the onboarding plugin's callback argument.
 
     Expected: a list of objects with ``integrationType``,
-    ``integrationContext``, ``tenantType`` and ``requestId``. Also accepted,
-    because LinkedIn documents no shape: the list as a JSON string, the list
-    under an ``integrations``, ``elements``, ``values`` or ``data`` member of
-    an object, one object alone, ``type`` and ``context`` as member names,
-    and a context given as ``{"organization": urn}`` or ``{"contract":
-    urn}``. Items that cannot be read are reported in ``problems`` and
-    skipped; the caller decides whether the rest is enough.
+    ``integrationContext``, ``tenantType`` and ``requestId``. Because
+    LinkedIn documents no shape, these variants are accepted too:
+
+    - the list as a JSON string;
+    - the list under an ``integrations``, ``elements``, ``values`` or
+      ``data`` member of an object;
+    - one object alone;
+    - ``type`` and ``context`` as member names;
+    - a context given as ``{"organization": urn}`` or ``{"contract": urn}``.
+
+    Items that cannot be read are reported in ``problems`` and skipped, and
+    the caller decides whether the rest is enough.
     """
     parsed = ParsedCallback()
     items = _items(payload)
@@ -317,7 +322,7 @@ def find_application(client, foreign_id):
 
 
 def create_application(client, body):
-    """Create a child application and return LinkedIn's answer.
+    """Create a child application and return LinkedIn's response body.
 
     Raises ApplicationExists on 409, when another request provisioned the
     same ``uniqueForeignId`` first.

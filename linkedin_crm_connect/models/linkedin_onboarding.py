@@ -113,9 +113,9 @@ class LinkedInOnboarding(models.AbstractModel):
         """Provision the company's child application, or find the one it has.
 
         The application is looked up by ``uniqueForeignId`` first and reused
-        when it exists, so a company never gets a second one; a 409 on create
-        (another worker won the race) is answered the same way. The child's
-        credentials become the backend's. Domains and callback URLs are
+        when it exists, so a company never gets a second one. A 409 on create
+        (another worker provisioned it first) leads to the same lookup. The
+        child's credentials become the backend's. Domains and callback URLs are
         updated when Odoo's base URL changed.
         """
         backend.ensure_one()
@@ -195,11 +195,11 @@ class LinkedInOnboarding(models.AbstractModel):
 
     @api.model
     def _cron_check(self):
-        """Keep provisioned applications' domains current; check integrations.
+        """Keep provisioned applications' domains current and check integrations.
 
-        Odoo's base URL can change (an admin logs in on a new address); the
-        domains follow within the cron's interval or at once after a change
-        of ``web.base.url``, which moves this cron's next call forward.
+        Odoo's base URL can change, for example when an admin logs in on a new
+        address. A change of ``web.base.url`` moves this cron's next call
+        forward, so the domains follow at its next tick.
         """
         backends = self.env["linkedin.backend"].search(
             [("provisioned_key", "!=", False)]

@@ -12,8 +12,8 @@ odoo.define("linkedin_crm_connect.onboarding_plugin", function (require) {
      * widget shows only the problem text. Otherwise it inserts the plugin's
      * <script type="IN/ATSIntegrationWidget"> tag and loads LinkedIn's in.js
      * once per page, which renders the tag. The plugin calls a global
-     * function with the granted integrations (an empty array on Cancel);
-     * the widget posts them, as received, to callback_route and reloads the
+     * function with the granted integrations, or an empty array on Cancel.
+     * The widget posts them, as received, to callback_route and reloads the
      * form.
      */
 
@@ -207,7 +207,7 @@ odoo.define("linkedin_crm_connect.onboarding_plugin", function (require) {
                 if (result && result.ok) {
                     self.do_notify(title, message);
                 } else {
-                    // Sticky, because the message tells the admin what to fix.
+                    // Sticky, because the message names what the admin must fix.
                     self.do_warn(title, message ||
                         _.escape(_t("Odoo did not record the integrations.")), true);
                 }
