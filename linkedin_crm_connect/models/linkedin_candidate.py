@@ -33,8 +33,9 @@ class LinkedInCandidate(models.Model):
 
     #: Name of the latest applicant, kept by ``_refresh_person``.
     name = fields.Char(readonly=True)
-    email_normalized = fields.Char("Email", index=True)
-    partner_id = fields.Many2one("res.partner", "Contact", index=True)
+    #: Indexed with ``company_id`` by ``init``, as ``partner_id`` is.
+    email_normalized = fields.Char("Email")
+    partner_id = fields.Many2one("res.partner", "Contact")
     person_urn = fields.Char(
         "Person URN",
         index=True,
@@ -58,6 +59,15 @@ class LinkedInCandidate(models.Model):
             "Two candidates of one company cannot share a person URN: merge them.",
         )
     ]
+
+    def init(self):
+        # A candidate is looked up by email, else by contact, always within
+        # one company (see ``sql_functions``).
+        for column in ("email_normalized", "partner_id"):
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS linkedin_candidate_%s_company_idx"
+                " ON linkedin_candidate (%s, company_id)" % (column, column)
+            )
 
     @api.model
     def assign_candidates(self, company):

@@ -4,7 +4,15 @@ A capture hook runs in the user's create or write, once per call. PostgreSQL
 plans a statement sent by the client again on every call, and for the
 outbox upsert of a stage move EXPLAIN ANALYZE showed planning about as long
 as execution (PostgreSQL 15). PL/pgSQL keeps the plans of a function's
-statements for the session, so the hooks send one short call instead. The
+statements for the session, so the hooks send one short call instead.
+
+After five calls PL/pgSQL may keep a generic plan, made from the table
+statistics of that moment. Candidates and outbox rows grow by thousands
+between two autovacuum analyses, so each statement needs a plan that
+stays fast with outdated statistics. A candidate lookup is therefore an equality on an indexed
+pair, ``(email_normalized, company_id)`` or ``(partner_id, company_id)``:
+one lookup on ``company_id AND (email OR partner)`` got a generic plan that
+read every candidate of the company, whose cost grew with each create. The
 function bodies must stay in step with the Python that builds the same rows
 (local refs in ``linkedin.capture``, names in ``_refresh_person``).
 """
@@ -113,10 +121,16 @@ CREATE OR REPLACE FUNCTION linkedin_candidate_link(
 DECLARE
     v_candidate integer;
 BEGIN
-    SELECT id INTO v_candidate FROM linkedin_candidate
-    WHERE company_id = p_company
-    AND (email_normalized = p_email OR partner_id = p_partner)
-    ORDER BY (email_normalized = p_email) IS TRUE DESC, id LIMIT 1;
+    IF p_email IS NOT NULL THEN
+        SELECT id INTO v_candidate FROM linkedin_candidate
+        WHERE email_normalized = p_email AND company_id = p_company
+        ORDER BY id LIMIT 1;
+    END IF;
+    IF v_candidate IS NULL AND p_partner IS NOT NULL THEN
+        SELECT id INTO v_candidate FROM linkedin_candidate
+        WHERE partner_id = p_partner AND company_id = p_company
+        ORDER BY id LIMIT 1;
+    END IF;
     IF v_candidate IS NULL THEN
         INSERT INTO linkedin_candidate (email_normalized, partner_id, company_id,
             create_date, write_date, create_uid, write_uid)
@@ -229,7 +243,8 @@ NO_CAPTURE_SETTING = "linkedin.no_capture"
 #: them, counting the new row, which the trigger cannot query yet. When the
 #: company has a backend, the candidate and candidate pipeline upserts are
 #: queued by one upsert whose ON CONFLICT clause copies that of
-#: ``linkedin_outbox_queue``, so the two must change together. An applicant inserted with a candidate already
+#: ``linkedin_outbox_queue``, so the two must change together. An applicant
+#: inserted with a candidate already
 #: set is not linked again, and only its upserts are queued. Running in the
 #: INSERT spares the ORM's create a round trip. Every branch returns NEW,
 #: because a BEFORE trigger that returns NULL skips the INSERT.
@@ -271,10 +286,16 @@ BEGIN
             WHEN COALESCE(NEW.email_from, '') = '' THEN v_partner_email
             ELSE NEW.email_from END);
         v_name := COALESCE(NULLIF(NEW.partner_name, ''), v_partner_name, NEW.name);
-        SELECT id INTO NEW.linkedin_candidate_id FROM linkedin_candidate
-        WHERE company_id = v_company
-        AND (email_normalized = v_email OR partner_id = NEW.partner_id)
-        ORDER BY (email_normalized = v_email) IS TRUE DESC, id LIMIT 1;
+        IF v_email IS NOT NULL THEN
+            SELECT id INTO NEW.linkedin_candidate_id FROM linkedin_candidate
+            WHERE email_normalized = v_email AND company_id = v_company
+            ORDER BY id LIMIT 1;
+        END IF;
+        IF NEW.linkedin_candidate_id IS NULL AND NEW.partner_id IS NOT NULL THEN
+            SELECT id INTO NEW.linkedin_candidate_id FROM linkedin_candidate
+            WHERE partner_id = NEW.partner_id AND company_id = v_company
+            ORDER BY id LIMIT 1;
+        END IF;
         IF NEW.linkedin_candidate_id IS NULL THEN
             INSERT INTO linkedin_candidate (email_normalized, partner_id, company_id,
                 applicant_count, name, create_date, write_date, create_uid,
@@ -333,8 +354,10 @@ $function$
 #: links it. With a job and a backend of its company, the candidate
 #: pipeline upsert is queued, and a move to a stage (not to none, which
 #: LinkedIn cannot receive) inserts a ``linkedin_stage_history`` row with
-#: its upsert. Each row of a batch UPDATE records its own old stage. The
-#: link's own UPDATE does not set stage_id, so it does not fire this again.
+#: its upsert. Both upserts go in one statement whose ON CONFLICT clause
+#: copies that of ``linkedin_outbox_queue``, as in the create trigger. Each
+#: row of a batch UPDATE records its own old stage. The link's own UPDATE
+#: does not set stage_id, so it does not fire this again.
 APPLICANT_STAGE_CHANGED = """
 CREATE OR REPLACE FUNCTION linkedin_applicant_stage_changed()
 RETURNS trigger LANGUAGE plpgsql AS $function$
@@ -344,7 +367,8 @@ DECLARE
     v_backend integer;
     v_candidate integer := NEW.linkedin_candidate_id;
     v_email text := NEW.email_from;
-    v_history integer := CASE WHEN NEW.stage_id IS NULL THEN 0 ELSE 1 END;
+    v_history integer;
+    v_now timestamp := now() AT TIME ZONE 'UTC';
 BEGIN
     IF current_setting('%(setting)s', true) = 'on' THEN
         RETURN NULL;
@@ -371,16 +395,36 @@ BEGIN
     IF v_backend IS NULL OR NEW.job_id IS NULL THEN
         RETURN NULL;
     END IF;
-    PERFORM linkedin_outbox_queue(
-        ARRAY[v_backend], ARRAY['candidate_pipeline']::varchar[],
-        ARRAY['candidate:' || v_candidate || ':job:' || NEW.job_id]::varchar[],
-        ARRAY['upsert']::varchar[], ARRAY[NULL]::varchar[], ARRAY[NULL]::integer[],
-        ARRAY[v_candidate], ARRAY[NEW.job_id], ARRAY[NULL]::text[],
-        (ARRAY[v_backend])[1:v_history], (ARRAY[NEW.id])[1:v_history],
-        (ARRAY[v_candidate])[1:v_history], (ARRAY[NEW.job_id])[1:v_history],
-        (ARRAY[OLD.stage_id])[1:v_history], (ARRAY[NEW.stage_id])[1:v_history],
-        NEW.write_uid
-    );
+    IF NEW.stage_id IS NOT NULL THEN
+        INSERT INTO linkedin_stage_history (applicant_id, candidate_id, job_id,
+            stage_from_id, stage_to_id, changed_at, create_uid, write_uid,
+            create_date, write_date)
+        VALUES (NEW.id, v_candidate, NEW.job_id, OLD.stage_id, NEW.stage_id, v_now,
+            NEW.write_uid, NEW.write_uid, v_now, v_now)
+        RETURNING id INTO v_history;
+    END IF;
+    INSERT INTO linkedin_outbox AS o (backend_id, entity_type, local_ref,
+        operation, res_model, res_id, candidate_ref, job_ref, state, attempts,
+        create_uid, write_uid, create_date, write_date)
+    SELECT v_backend, v.entity_type, v.local_ref, 'upsert', v.res_model, v.res_id,
+        v_candidate, NEW.job_id, 'pending', 0, NEW.write_uid, NEW.write_uid,
+        v_now, v_now
+    FROM (VALUES
+        ('candidate_pipeline'::varchar,
+         'candidate:' || v_candidate || ':job:' || NEW.job_id,
+         NULL::varchar, NULL::integer),
+        ('stage_history'::varchar, 'history:' || v_history,
+         'linkedin.stage.history'::varchar, v_history)
+    ) AS v(entity_type, local_ref, res_model, res_id)
+    WHERE v.local_ref IS NOT NULL
+    ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
+    DO UPDATE SET
+        operation = EXCLUDED.operation,
+        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
+        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
+        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
+        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
+        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date;
     RETURN NULL;
 END
 $function$
