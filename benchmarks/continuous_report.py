@@ -568,9 +568,12 @@ starts from fresh copies of these two databases, so both sides do the same
 work on the same data. Runs alternate which side goes first.
 
 **Cost of the hooks.** `continuous_sync.py hooks` opens the ORM in its own
-process, as `tools/demo.py` does. It creates the applicants one `create`
-call each, then moves each to the next stage (the last stage back to the
-first) with one `write` call each. Every %(batch)d calls form one
+process, as `tools/demo.py` does. One process creates the applicants one
+`create` call each; another moves each to the next stage (the last stage
+back to the first) with one `write` call each. Before each of the two
+timed phases the database is vacuumed and analysed (`VACUUM (ANALYZE)`),
+so that autovacuum, which starts at moments of its own, has nothing due
+and does not run during one side's phase only. Every %(batch)d calls form one
 transaction with its own cursor and environment, so its own ORM cache, as
 a request of the web client has. A first version of this benchmark used
 one environment for all of them. There the cache filled by earlier calls
@@ -585,7 +588,8 @@ stage_id` trigger). The rows per entity type are listed under the flush
 figures. The timed loops include the commits.
 
 **Flush throughput.** In the installed run, the outbox is flushed after the
-creates and again after the moves, each time in its own cursor with
+creates and again after the moves, each time in a process of its own, as
+Odoo's cron worker is, with
 `linkedin.flusher.flush(backend, commit=True)`, as the scheduled action
 does, with `pace_requests` off and the sandbox started with
 `--no-rate-limits`. Flushing between the two phases is what the one-minute

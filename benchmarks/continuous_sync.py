@@ -139,6 +139,16 @@ def command_clone(args):
     return 0
 
 
+def command_vacuum(args):
+    """Vacuum and analyse a database, so that autovacuum has nothing due."""
+    connection = psycopg2.connect(dbname=args.database)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    connection.close()
+    return 0
+
+
 def command_drop(args):
     connection = _postgres()
     with connection.cursor() as cursor:
@@ -362,10 +372,26 @@ def _measure_flush(env, backend, sandbox, label):
     return figures
 
 
+def _hooks_figures(args):
+    """Return the stored hook runs and the index of this run's figures, or None."""
+    runs = read_results(args.results).get("hooks", [])
+    for index, run in enumerate(runs):
+        if (run["run"], run["label"]) == (args.run, args.label):
+            return runs, index
+    return runs, None
+
+
 def command_hooks(args):
-    """Time the creates and stage moves; with the add-on, flush after each."""
+    """Run one phase of the hook measurement on one database.
+
+    ``create`` times the creates and ``move`` moves each applicant that the
+    create phase made to its next stage. ``flush-creates`` and
+    ``flush-moves`` flush the installed database's outbox once. The shell
+    script runs each phase in its own process, as Odoo runs a user's
+    requests in a web worker and the flush in its cron worker, so the flush
+    leaves neither objects nor caches in the process that times the hooks.
+    """
     dataset = generate_dataset(args)
-    sandbox = SandboxControl(args.sandbox_url) if args.sandbox_url else None
     with odoo_env.environment(args.database) as env:
         installed = "linkedin.outbox" in env.registry
         if installed != (args.label == "installed"):
@@ -374,48 +400,60 @@ def command_hooks(args):
                 % (args.database, "has" if installed else "lacks", args.label)
             )
         references = References(env, dataset)
-    values = [references.applicant_values(a) for a in dataset.applications]
-    figures = {"run": args.run, "label": args.label, "batch": args.batch}
-    figures["load_before"] = os.getloadavg()[0]
-
-    started = time.perf_counter()
-    ids = create_applicants(args.database, values, args.batch)
-    figures["create_seconds"] = time.perf_counter() - started
-    figures["creates"] = len(ids)
-    flushes = []
-    if installed:
-        flushes.append(measure_flush(args.database, sandbox, "creates"))
-
-    moves = [
-        (applicant_id, references.next_stage(vals["stage_id"]))
-        for applicant_id, vals in zip(ids, values)
-    ]
-    started = time.perf_counter()
-    move_applicants(args.database, moves, args.batch)
-    figures["move_seconds"] = time.perf_counter() - started
-    figures["moves"] = len(moves)
-    if installed:
-        flushes.append(measure_flush(args.database, sandbox, "moves"))
-    figures["flushes"] = flushes
-    print(
-        "  run %d, %s: %d creates in %.1f s, %d moves in %.1f s"
-        % (
-            args.run,
-            args.label,
-            figures["creates"],
-            figures["create_seconds"],
-            figures["moves"],
-            figures["move_seconds"],
-        ),
-        flush=True,
-    )
-    results = read_results(args.results)
-    runs = [
-        run
-        for run in results.get("hooks", [])
-        if (run["run"], run["label"]) != (args.run, args.label)
-    ]
-    update_results(args.results, hooks=runs + [figures])
+    runs, index = _hooks_figures(args)
+    figures = None if index is None else runs[index]
+    if args.phase == "create":
+        figures = {"run": args.run, "label": args.label, "batch": args.batch}
+        figures["load_before"] = os.getloadavg()[0]
+        values = [references.applicant_values(a) for a in dataset.applications]
+        started = time.perf_counter()
+        ids = create_applicants(args.database, values, args.batch)
+        figures["create_seconds"] = time.perf_counter() - started
+        figures["creates"] = len(ids)
+        figures["created_ids"] = [min(ids), max(ids)]
+        figures["flushes"] = []
+        print(
+            "  run %d, %s: %d creates in %.1f s"
+            % (args.run, args.label, len(ids), figures["create_seconds"]),
+            flush=True,
+        )
+    elif figures is None:
+        raise SystemExit(
+            "error: no create phase of run %d, %s in %s"
+            % (args.run, args.label, args.results)
+        )
+    elif args.phase == "move":
+        with odoo_env.environment(args.database) as env:
+            env.cr.execute(
+                "SELECT id, stage_id FROM hr_applicant"
+                " WHERE id BETWEEN %s AND %s ORDER BY id",
+                tuple(figures["created_ids"]),
+            )
+            moves = [
+                (applicant_id, references.next_stage(stage_id))
+                for applicant_id, stage_id in env.cr.fetchall()
+            ]
+        figures["load_before_moves"] = os.getloadavg()[0]
+        started = time.perf_counter()
+        move_applicants(args.database, moves, args.batch)
+        figures["move_seconds"] = time.perf_counter() - started
+        figures["moves"] = len(moves)
+        print(
+            "  run %d, %s: %d moves in %.1f s"
+            % (args.run, args.label, len(moves), figures["move_seconds"]),
+            flush=True,
+        )
+    else:
+        if not installed:
+            raise SystemExit("error: %s needs the installed database" % args.phase)
+        sandbox = SandboxControl(args.sandbox_url)
+        label = args.phase.split("-", 1)[1]
+        figures["flushes"].append(measure_flush(args.database, sandbox, label))
+    if index is None:
+        runs.append(figures)
+    else:
+        runs[index] = figures
+    update_results(args.results, hooks=runs)
     return 0
 
 
@@ -740,7 +778,11 @@ def build_parser():
     clone.add_argument("--target", required=True, help="new database, replaced")
     drop = commands.add_parser("drop", help="drop databases and their filestores")
     drop.add_argument("--database", required=True, nargs="+")
-    for sub in (clone, drop):
+    vacuum = commands.add_parser(
+        "vacuum", help="vacuum and analyse a database before a timed phase"
+    )
+    vacuum.add_argument("--database", required=True)
+    for sub in (clone, drop, vacuum):
         sub.add_argument(
             "--filestore", required=True, help="Odoo's filestore folder (data_dir)"
         )
@@ -748,7 +790,7 @@ def build_parser():
     orm_steps = {
         "prepare": "create the jobs, stages, sources and mediums",
         "configure": "connect a backend and run the historical sync",
-        "hooks": "time creates and stage moves, and flush with the add-on",
+        "hooks": "time creates or stage moves, or flush the installed outbox",
         "pacing": "flush candidate changes under the sandbox's rate limit",
         "latency-setup": "prepare the database of the latency step",
         "latency": "time commits until the sandbox holds them",
@@ -772,6 +814,12 @@ def build_parser():
             "--sandbox-url", required=name != "hooks", help="sandbox base URL"
         )
     hooks = subs["hooks"]
+    hooks.add_argument(
+        "--phase",
+        choices=("create", "flush-creates", "move", "flush-moves"),
+        required=True,
+        help="the part of the run to do; move needs the create phase's ids",
+    )
     hooks.add_argument("--run", type=int, required=True, help="run number")
     hooks.add_argument(
         "--label",
@@ -827,6 +875,8 @@ def main(argv=None):
         return command_clone(args)
     if args.command == "drop":
         return command_drop(args)
+    if args.command == "vacuum":
+        return command_vacuum(args)
     extra = ["--logfile", args.logfile] if args.logfile else []
     odoo_env.init(args.config, extra)
     handler = {

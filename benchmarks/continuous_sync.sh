@@ -154,8 +154,16 @@ for run in $(seq 1 "$runs"); do
         databases+=("$db")
         if [[ "$label" == plain ]]; then template="$BASE_DB"; else template="$ADDON_DB"; fi
         bench_db clone --source "$template" --target "$db"
-        orm hooks --database "$db" --label "$label" --run "$run" --count "$count" \
-            --batch "$batch" --sandbox-url "$sandbox_url"
+        # Each phase runs in its own process. Vacuuming before a timed phase
+        # leaves autovacuum nothing due, so it does not run during one side's
+        # phase only.
+        phases=(create move)
+        [[ "$label" == plain ]] || phases=(create flush-creates move flush-moves)
+        for phase in "${phases[@]}"; do
+            [[ "$phase" == flush-* ]] || bench_db vacuum --database "$db"
+            orm hooks --phase "$phase" --database "$db" --label "$label" --run "$run" \
+                --count "$count" --batch "$batch" --sandbox-url "$sandbox_url"
+        done
         if [[ "$label" == installed ]]; then
             [[ -z "$last_installed" ]] || bench_db drop --database "$last_installed"
             last_installed="$db"
