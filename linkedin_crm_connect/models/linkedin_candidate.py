@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..linkedin.entities import clean_email
 from ..linkedin.mapping import normalize_email
+from .sql_functions import drop_user_foreign_keys
 
 _logger = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ class LinkedInCandidate(models.Model):
         copy=False,
         help="urn:li:person:<id> of the LinkedIn member, once known.",
     )
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    #: Indexed by the unique constraint on ``(company_id, person_urn)``.
+    company_id = fields.Many2one("res.company", required=True)
     applicant_ids = fields.One2many(
         "hr.applicant",
         "linkedin_candidate_id",
@@ -51,6 +53,11 @@ class LinkedInCandidate(models.Model):
     )
     #: Number of applicants, archived ones included, kept by ``_refresh_person``.
     applicant_count = fields.Integer(readonly=True)
+    #: The users who created and last changed the row, as plain integers:
+    #: a link to ``res.users`` would cost every captured change a foreign
+    #: key check (see ``sql_functions.drop_user_foreign_keys``).
+    create_uid = fields.Integer("Created by user id", readonly=True)
+    write_uid = fields.Integer("Last updated by user id", readonly=True)
 
     _sql_constraints = [
         (
@@ -60,7 +67,9 @@ class LinkedInCandidate(models.Model):
         )
     ]
 
+    @api.model_cr
     def init(self):
+        drop_user_foreign_keys(self.env.cr, self._table)
         # A candidate is looked up by email, else by contact, always within
         # one company (see ``sql_functions``).
         for column in ("email_normalized", "partner_id"):

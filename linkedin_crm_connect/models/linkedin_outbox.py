@@ -41,9 +41,8 @@ class LinkedInOutbox(models.Model):
     _order = "id"
     _rec_name = "local_ref"
 
-    backend_id = fields.Many2one(
-        "linkedin.backend", required=True, ondelete="cascade", index=True
-    )
+    #: Indexed by ``linkedin_outbox_claim_idx``, whose first column it is.
+    backend_id = fields.Many2one("linkedin.backend", required=True, ondelete="cascade")
     entity_type = fields.Selection(
         [(code, label) for code, label, _resource in ENTITY_TYPES], required=True
     )
@@ -65,13 +64,17 @@ class LinkedInOutbox(models.Model):
         ],
         required=True,
         default="pending",
-        index=True,
     )
     claimed_by = fields.Char()
     claimed_at = fields.Datetime()
     next_attempt_at = fields.Datetime()
     attempts = fields.Integer(default=0)
     error_message = fields.Text("Error")
+    #: The users who queued and last changed the row, as plain integers:
+    #: a link to ``res.users`` would cost every captured change a foreign
+    #: key check (see ``sql_functions.drop_user_foreign_keys``).
+    create_uid = fields.Integer("Created by user id", readonly=True)
+    write_uid = fields.Integer("Last updated by user id", readonly=True)
 
     @api.model_cr
     def init(self):
@@ -86,6 +89,13 @@ class LinkedInOutbox(models.Model):
             "CREATE INDEX IF NOT EXISTS linkedin_outbox_claim_idx"
             " ON linkedin_outbox (backend_id, entity_type, state, id)"
         )
+        # This index finds rows left claimed by a worker that died. It is
+        # partial, so the pending rows that the triggers insert skip it.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS linkedin_outbox_claimed_idx"
+            " ON linkedin_outbox (claimed_at) WHERE state = 'claimed'"
+        )
+        sql_functions.drop_user_foreign_keys(self.env.cr, self._table)
         for statement in sql_functions.FUNCTIONS:
             self.env.cr.execute(statement)
 

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sql_functions import drop_user_foreign_keys
+
 
 class LinkedInStageHistory(models.Model):
     """One stage change of an applicant, kept because Odoo 11 keeps none.
@@ -21,6 +23,15 @@ class LinkedInStageHistory(models.Model):
     stage_from_id = fields.Many2one("hr.recruitment.stage", ondelete="set null")
     stage_to_id = fields.Many2one("hr.recruitment.stage", ondelete="set null")
     changed_at = fields.Datetime(required=True)
+    #: The users who recorded and last changed the row, as plain integers:
+    #: a link to ``res.users`` would cost every captured change a foreign
+    #: key check (see ``sql_functions.drop_user_foreign_keys``).
+    create_uid = fields.Integer("Created by user id", readonly=True)
+    write_uid = fields.Integer("Last updated by user id", readonly=True)
+
+    @api.model_cr
+    def init(self):
+        drop_user_foreign_keys(self.env.cr, self._table)
 
     @api.model
     def backfill(self, company):

@@ -17,6 +17,23 @@ function bodies must stay in step with the Python that builds the same rows
 (local refs in ``linkedin.capture``, names in ``_refresh_person``).
 """
 
+
+def drop_user_foreign_keys(cr, table):
+    """Drop the foreign keys of ``table``'s ``create_uid`` and ``write_uid``.
+
+    The capture triggers insert outbox, stage history and candidate rows in
+    the user's transaction, and PostgreSQL checks each foreign key of a new
+    row with a locking lookup of the row it names. These tables keep the
+    user ids as plain integers (see their models), so databases made before
+    that lose the two constraints here.
+    """
+    for column in ("create_uid", "write_uid"):
+        cr.execute(
+            'ALTER TABLE "%s" DROP CONSTRAINT IF EXISTS "%s_%s_fkey"'
+            % (table, table, column)
+        )
+
+
 #: Upsert outbox rows, and insert stage history rows with an upsert of each.
 #: A row whose record already has a pending row updates that row instead,
 #: through the partial unique index ``linkedin_outbox_pending_uniq``, so a
