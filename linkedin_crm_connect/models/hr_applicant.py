@@ -77,10 +77,11 @@ class HrApplicant(models.Model):
 
         The trigger ``linkedin_applicant_created`` (see ``sql_functions``)
         runs inside the INSERT, so the capture costs the create no round
-        trip. It sets the applicant's candidate, and the candidate's name and
-        count, behind the ORM, so their cached values are dropped here. With
-        the context key ``linkedin_no_capture`` set, the trigger is turned
-        off for this create only.
+        trip. It sets the applicant's candidate before the row is written,
+        so the ORM reads that column as any other. The candidate's name and
+        count, which it changes behind the ORM, are dropped from the cache.
+        With the context key ``linkedin_no_capture`` set, the trigger is
+        turned off for this create only.
         """
         capture = self.env["linkedin.capture"]
         if capture._enabled():
@@ -88,7 +89,6 @@ class HrApplicant(models.Model):
         else:
             with capture.trigger_capture_off():
                 applicant = super().create(vals)
-        applicant.invalidate_cache(TRIGGER_FIELDS, applicant.ids)
         self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
         return applicant
 

@@ -37,9 +37,9 @@ class LinkedInCandidate(models.Model):
     #: Indexed with ``company_id`` by ``init``, as ``partner_id`` is.
     email_normalized = fields.Char("Email")
     partner_id = fields.Many2one("res.partner", "Contact")
+    #: Indexed by the unique constraint on ``(company_id, person_urn)``.
     person_urn = fields.Char(
         "Person URN",
-        index=True,
         copy=False,
         help="urn:li:person:<id> of the LinkedIn member, once known.",
     )
