@@ -34,11 +34,22 @@ def drop_user_foreign_keys(cr, table):
         )
 
 
-#: Upsert outbox rows, and insert stage history rows with an upsert of each.
-#: A row whose record already has a pending row updates that row instead,
-#: through the partial unique index ``linkedin_outbox_pending_uniq``, so a
-#: claimed row is never changed. The history arrays hold at most one entry
-#: per applicant, because the rows are matched back by applicant id.
+#: The ON CONFLICT clause of every outbox upsert: a row whose record already
+#: has a pending row updates that row, through the partial unique index
+#: ``linkedin_outbox_pending_uniq``, so a claimed row is never changed.
+PENDING_UPSERT = """ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
+    DO UPDATE SET
+        operation = EXCLUDED.operation,
+        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
+        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
+        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
+        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
+        remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),
+        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date"""
+
+#: Upsert outbox rows (see ``PENDING_UPSERT``), and insert stage history rows
+#: with an upsert of each. The history arrays hold at most one entry per
+#: applicant, because the rows are matched back by applicant id.
 OUTBOX_QUEUE = """
 CREATE OR REPLACE FUNCTION linkedin_outbox_queue(
     p_backend_ids integer[], p_entity_types varchar[], p_local_refs varchar[],
@@ -84,18 +95,10 @@ BEGIN
         v.res_id, v.candidate_ref, v.job_ref, v.remote_key, 'pending', 0, p_uid,
         p_uid, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
     FROM source v
-    ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
-    DO UPDATE SET
-        operation = EXCLUDED.operation,
-        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
-        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
-        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
-        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
-        remote_key = COALESCE(EXCLUDED.remote_key, o.remote_key),
-        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date;
+    %(pending_upsert)s;
 END
 $function$
-"""
+""" % {"pending_upsert": PENDING_UPSERT}
 
 #: Queue the upserts of a candidate and of its candidate pipeline in
 #: ``p_job`` (none without a job), with the local refs that
@@ -259,10 +262,9 @@ NO_CAPTURE_SETTING = "linkedin.no_capture"
 #: time. The candidate's name and count are set as ``_refresh_person`` sets
 #: them, counting the new row, which the trigger cannot query yet. When the
 #: company has a backend, the candidate and candidate pipeline upserts are
-#: queued by one upsert whose ON CONFLICT clause copies that of
-#: ``linkedin_outbox_queue``, so the two must change together. An applicant
-#: inserted with a candidate already
-#: set is not linked again, and only its upserts are queued. Running in the
+#: queued by one upsert with ``PENDING_UPSERT``. An applicant inserted with
+#: a candidate already set is not linked again, and only its upserts are
+#: queued. Running in the
 #: INSERT spares the ORM's create a round trip. Every branch returns NEW,
 #: because a BEFORE trigger that returns NULL skips the INSERT.
 APPLICANT_CREATED = """
@@ -351,18 +353,11 @@ BEGIN
          NULL::varchar, NULL::integer, NEW.job_id)
     ) AS v(entity_type, local_ref, res_model, res_id, job_ref)
     WHERE v.local_ref IS NOT NULL
-    ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
-    DO UPDATE SET
-        operation = EXCLUDED.operation,
-        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
-        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
-        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
-        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
-        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date;
+    %(pending_upsert)s;
     RETURN NEW;
 END
 $function$
-""" % {"setting": NO_CAPTURE_SETTING}
+""" % {"setting": NO_CAPTURE_SETTING, "pending_upsert": PENDING_UPSERT}
 
 #: The stage move capture of ``hr.applicant``, as an AFTER UPDATE OF
 #: stage_id row trigger that fires only when the stage changed. Company,
@@ -371,8 +366,7 @@ $function$
 #: links it. With a job and a backend of its company, the candidate
 #: pipeline upsert is queued, and a move to a stage (not to none, which
 #: LinkedIn cannot receive) inserts a ``linkedin_stage_history`` row with
-#: its upsert. Both upserts go in one statement whose ON CONFLICT clause
-#: copies that of ``linkedin_outbox_queue``, as in the create trigger. Each
+#: its upsert. Both upserts go in one statement with ``PENDING_UPSERT``. Each
 #: row of a batch UPDATE records its own old stage. The link's own UPDATE
 #: does not set stage_id, so it does not fire this again.
 APPLICANT_STAGE_CHANGED = """
@@ -434,18 +428,11 @@ BEGIN
          'linkedin.stage.history'::varchar, v_history)
     ) AS v(entity_type, local_ref, res_model, res_id)
     WHERE v.local_ref IS NOT NULL
-    ON CONFLICT (backend_id, entity_type, local_ref) WHERE state = 'pending'
-    DO UPDATE SET
-        operation = EXCLUDED.operation,
-        res_model = COALESCE(EXCLUDED.res_model, o.res_model),
-        res_id = COALESCE(EXCLUDED.res_id, o.res_id),
-        candidate_ref = COALESCE(EXCLUDED.candidate_ref, o.candidate_ref),
-        job_ref = COALESCE(EXCLUDED.job_ref, o.job_ref),
-        attempts = 0, next_attempt_at = NULL, write_date = EXCLUDED.write_date;
+    %(pending_upsert)s;
     RETURN NULL;
 END
 $function$
-""" % {"setting": NO_CAPTURE_SETTING}
+""" % {"setting": NO_CAPTURE_SETTING, "pending_upsert": PENDING_UPSERT}
 
 APPLICANT_TRIGGER = (
     "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
