@@ -8,6 +8,7 @@ from . import (
     linkedin_binding,
     linkedin_candidate,
     linkedin_capture,
+    linkedin_capture_journal,
     linkedin_exporter,
     linkedin_flusher,
     linkedin_integration,

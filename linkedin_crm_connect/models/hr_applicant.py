@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 
-#: Fields of an applicant that the create and stage move triggers change or
-#: that depend on what they change.
-TRIGGER_FIELDS = [
-    "linkedin_candidate_id",
-    "linkedin_person_urn",
-    "linkedin_sync_state",
-    "linkedin_sync_error",
-]
+from .linkedin_capture import WRITE_HOOK_FIELDS
 
 
 class HrApplicant(models.Model):
@@ -44,10 +37,23 @@ class HrApplicant(models.Model):
 
     @api.depends("linkedin_candidate_id", "job_id")
     def _compute_linkedin_sync(self):
-        """Show the worst state of the applicant's candidate and candidate pipeline."""
+        """Show the worst state of the applicant's candidate and candidate pipeline.
+
+        An applicant of a company with an active backend but without a
+        candidate yet waits for the flush to link it, so it is pending.
+        """
         bindings = self.env["linkedin.binding"].sudo()
+        companies = {
+            company_id
+            for company_id, _id in self.env["linkedin.capture"]._backend_ids()
+        }
         for applicant in self:
             candidate = applicant.linkedin_candidate_id
+            company = applicant.company_id or applicant.job_id.sudo().company_id
+            if not candidate and company.id in companies:
+                applicant.linkedin_sync_state = "pending"
+                applicant.linkedin_sync_error = False
+                continue
             refs = []
             if candidate:
                 refs.append(("candidate", "candidate:%d" % candidate.id))
@@ -73,49 +79,43 @@ class HrApplicant(models.Model):
 
     @api.model
     def create(self, vals):
-        """Create the applicant, which the database trigger links and queues.
+        """Create the applicant; its trigger records the create in the journal.
 
         The trigger ``linkedin_applicant_created`` (see ``sql_functions``)
-        runs inside the INSERT, so the capture costs the create no round
-        trip. It sets the applicant's candidate before the row is written,
-        so the ORM reads that column as any other. The candidate's name and
-        count, which it changes behind the ORM, are dropped from the cache.
-        With the context key ``linkedin_no_capture`` set, the trigger is
-        turned off for this create only.
+        appends one ``linkedin_capture_event`` row inside the INSERT, and the
+        next flush links the applicant to its candidate and queues what
+        LinkedIn receives. With the context key ``linkedin_no_capture`` set,
+        the trigger is turned off for this create only.
         """
         capture = self.env["linkedin.capture"]
         if capture._enabled():
-            applicant = super().create(vals)
-        else:
-            with capture.trigger_capture_off():
-                applicant = super().create(vals)
-        self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
-        return applicant
+            return super().create(vals)
+        with capture.trigger_capture_off():
+            return super().create(vals)
 
     @api.multi
     def write(self, vals):
         """Write the applicants and queue what LinkedIn receives of the change.
 
-        A stage move is captured by the trigger
-        ``linkedin_applicant_stage_changed`` inside the UPDATE, which may
-        link an applicant to a candidate, so the cached values it changes
-        are dropped after the write. A write whose only field that LinkedIn
-        receives is ``stage_id`` takes no snapshot and queues nothing here.
-        With the context key ``linkedin_no_capture`` set, the trigger is
-        turned off for this write only.
+        A stage move is recorded in the journal by the trigger
+        ``linkedin_applicant_stage_changed`` inside the UPDATE. A write whose
+        only field that LinkedIn receives is ``stage_id`` therefore does
+        nothing more here, and a stage move stays about as cheap as without
+        the add-on. With the context key ``linkedin_no_capture`` set, the
+        trigger is turned off for this write only.
         """
         capture = self.env["linkedin.capture"]
+        if "stage_id" in vals and not capture._enabled():
+            with capture.trigger_capture_off():
+                return self._write_captured(vals)
+        return self._write_captured(vals)
+
+    def _write_captured(self, vals):
+        capture = self.env["linkedin.capture"]
+        if not set(vals) & WRITE_HOOK_FIELDS:
+            return super().write(vals)
         before = capture.applicant_snapshot(self, vals)
-        if "stage_id" not in vals:
-            result = super().write(vals)
-        else:
-            if capture._enabled():
-                result = super().write(vals)
-            else:
-                with capture.trigger_capture_off():
-                    result = super().write(vals)
-            self.invalidate_cache(TRIGGER_FIELDS, self.ids)
-            self.env["linkedin.candidate"].invalidate_cache(["name", "applicant_count"])
+        result = super().write(vals)
         capture.applicants_written(self, vals, before)
         return result
 

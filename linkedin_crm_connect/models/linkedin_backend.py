@@ -675,10 +675,16 @@ class LinkedInBackend(models.Model):
     def _cron_flush(self, commit=True):
         """Flush every connected backend; one backend's failure stops no other.
 
-        Each backend's progress is committed batch by batch, so a failing
-        backend loses nothing another backend sent. Tests pass
-        ``commit=False`` and get a savepoint per backend instead.
+        The capture journal is ingested first, also when no backend is
+        connected or continuous sync is off, so the changes wait in the
+        outbox and the journal stays short. Each backend's progress is
+        committed batch by batch, so a failing backend loses nothing another
+        backend sent. Tests pass ``commit=False`` and get a savepoint per
+        backend instead.
         """
+        self.env["linkedin.capture.journal"].sudo().ingest()
+        if commit:
+            self.env.cr.commit()
         for backend in self.search(
             [("state", "=", "connected"), ("sync_enabled", "=", True)]
         ):

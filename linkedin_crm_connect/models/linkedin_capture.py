@@ -22,7 +22,8 @@ JOB_FIELDS = frozenset(
     ("name", "description", "state", "address_id", "user_id", "company_id")
 )
 #: Applicant fields whose write the capture in Python handles. A stage move
-#: is captured by the trigger ``linkedin_applicant_stage_changed``.
+#: is recorded in the capture journal by the trigger
+#: ``linkedin_applicant_stage_changed``.
 WRITE_HOOK_FIELDS = (CANDIDATE_FIELDS | PIPELINE_FIELDS) - {"stage_id"}
 #: Stage fields LinkedIn receives on the pipeline stages.
 STAGE_FIELDS = frozenset(("name", "job_id", "linkedin_category_override"))
@@ -225,7 +226,7 @@ class LinkedInCapture(models.AbstractModel):
         Returns ``{}`` while capture is off, when no backend is active, or
         when ``fields_written`` contains no field that LinkedIn receives
         other than ``stage_id``, because no hook uses the snapshot then. A
-        stage move is captured by the trigger
+        stage move is recorded by the trigger
         ``linkedin_applicant_stage_changed`` (see ``sql_functions``).
         """
         if not applicants or not self._enabled() or not self._backend_ids():
@@ -297,10 +298,11 @@ class LinkedInCapture(models.AbstractModel):
         ``vals`` are the values written, or only the names of the fields
         written, and ``before`` is the ``applicant_snapshot`` taken before
         the write. The stage history row of a stage move and its upsert are
-        left to the trigger ``linkedin_applicant_stage_changed``, which has
-        run inside the write, so a write of ``stage_id`` with other fields
-        records each move once. The candidate pipeline upserts queued here
-        coalesce with the trigger's pending row.
+        left to the capture journal, in which the trigger
+        ``linkedin_applicant_stage_changed`` recorded the move inside the
+        write, so a write of ``stage_id`` with other fields records each move
+        once. The candidate pipeline upserts queued here coalesce with the
+        journal's at the next flush.
         """
         if not self._enabled() or not before:
             return
@@ -696,18 +698,32 @@ class LinkedInCapture(models.AbstractModel):
         backends = self._backends()
         if not backends:
             return
-        self.env.cr.execute(
-            "SELECT r.id, a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id)"
-            " FROM %s r JOIN hr_applicant a ON a.id = r.res_id"
+        query = (
+            "SELECT r.id, a.linkedin_candidate_id, COALESCE(a.company_id, j.company_id),"
+            " a.id FROM %s r JOIN hr_applicant a ON a.id = r.res_id"
             " LEFT JOIN hr_job j ON j.id = a.job_id"
             " WHERE r.%s = 'hr.applicant' AND r.id IN %%s AND %s"
-            % (table, model_column, where),
-            (tuple(records.ids),),
+            % (table, model_column, where)
         )
+        self.env.cr.execute(query, (tuple(records.ids),))
+        unlinked = {
+            applicant_id
+            for _record, candidate_id, company_id, applicant_id in self.env.cr.fetchall()
+            if not candidate_id and company_id in backends
+        }
+        if unlinked:
+            # A new applicant is linked by the next flush, but a note or a
+            # file on it needs its candidate now; linking also queues the
+            # candidate and its candidate pipeline.
+            self.env["linkedin.candidate"].sudo().assign_new(
+                self.env["hr.applicant"].sudo().browse(sorted(unlinked)),
+                {company_id: backend.id for company_id, backend in backends.items()},
+            )
+        self.env.cr.execute(query, (tuple(records.ids),))
         self._queue(
             [
                 make(backends[company_id], record_id, candidate_id)
-                for record_id, candidate_id, company_id in self.env.cr.fetchall()
+                for record_id, candidate_id, company_id, _applicant in self.env.cr.fetchall()
                 if company_id in backends and candidate_id
             ]
         )

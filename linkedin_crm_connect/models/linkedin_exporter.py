@@ -156,6 +156,9 @@ class _Run:
                 prefix + "_message": False,
             }
         )
+        # Journal rows first, so the backfill does not add a second history
+        # row for a move that the journal already records.
+        self.env["linkedin.capture.journal"].ingest()
         self.env["linkedin.candidate"].assign_candidates(self.company)
         self.env["linkedin.stage.history"].sudo().backfill(self.company)
         items = {code: self._extract(code) for code in self.types}

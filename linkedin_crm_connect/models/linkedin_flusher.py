@@ -95,7 +95,7 @@ class _Flush(_Run):
         started = time.time()
         self.outbox.release_stale_claims()
         self._commit()
-        self.env["linkedin.candidate"].assign_candidates(self.company)
+        self.env["linkedin.capture.journal"].ingest(link_company=self.company)
         self._commit()
         try:
             self._send_deletes()

@@ -99,6 +99,15 @@ class SandboxCase(TransactionCase):
             }
         )
 
+    def ingest(self):
+        """Queue the applicant creates and stage moves of the capture journal.
+
+        A flush does this first. Tests that read the candidate, the stage
+        history or the outbox rows of a new applicant or a stage move call
+        it before they look.
+        """
+        return self.env["linkedin.capture.journal"].ingest()
+
     def held_counts(self):
         """Return the sandbox's record counts for this test's organization."""
         return sandbox_call(

@@ -15,7 +15,7 @@ class TestCandidates(SandboxCase):
         self.job_b = self.env.ref("hr.job_consultant")
 
     def _apply(self, name, email=None, partner=None, job=None):
-        return self.Applicant.create(
+        applicant = self.Applicant.create(
             {
                 "name": "Application of %s" % name,
                 "partner_name": name,
@@ -24,6 +24,8 @@ class TestCandidates(SandboxCase):
                 "job_id": (job or self.job_a).id,
             }
         )
+        self.ingest()
+        return applicant
 
     def _assign(self):
         self.env["linkedin.candidate"].assign_candidates(self.company)
@@ -141,13 +143,13 @@ class TestCandidates(SandboxCase):
 
     def test_older_applicant_keeps_newer_name(self):
         older = self._apply("Kim Park", "kim@example.com")
+        newer = self._apply("Kim Park-Lee", "kim@example.com", job=self.job_b)
+        candidate = newer.linkedin_candidate_id
         self.env.cr.execute(
             "UPDATE hr_applicant SET linkedin_candidate_id = NULL WHERE id = %s",
             (older.id,),
         )
         older.invalidate_cache()
-        newer = self._apply("Kim Park-Lee", "kim@example.com", job=self.job_b)
-        candidate = newer.linkedin_candidate_id
         older.write({"partner_phone": "+82 2 123 4567"})
         self.assertEqual(older.linkedin_candidate_id, candidate)
         self.assertEqual(candidate.applicant_count, 2)

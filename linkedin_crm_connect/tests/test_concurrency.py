@@ -92,6 +92,7 @@ class CommittedCase(unittest.TestCase):
                         "company_id": self.company_id,
                     }
                 )
+            env["linkedin.capture.journal"].ingest()
             cr.commit()
 
     def held_candidates(self):

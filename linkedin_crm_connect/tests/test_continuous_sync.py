@@ -19,7 +19,7 @@ class TestContinuousSync(SandboxCase):
         self.backend.run_historical_sync()
 
     def _apply(self, name, email, job=None):
-        return self.Applicant.create(
+        applicant = self.Applicant.create(
             {
                 "name": "Application of %s" % name,
                 "partner_name": name,
@@ -27,6 +27,8 @@ class TestContinuousSync(SandboxCase):
                 "job_id": (job or self.job).id,
             }
         )
+        self.ingest()
+        return applicant
 
     def _pending(self, entity_type=None, ref=None):
         domain = [("backend_id", "=", self.backend.id), ("state", "=", "pending")]
@@ -118,6 +120,7 @@ class TestContinuousSync(SandboxCase):
         first.stage_id = stage_1
         second.stage_id = stage_2
         (first | second).write({"stage_id": stage_3.id})
+        self.ingest()
         History = self.env["linkedin.stage.history"]
         last_first = History.search([("applicant_id", "=", first.id)], limit=1)
         last_second = History.search([("applicant_id", "=", second.id)], limit=1)

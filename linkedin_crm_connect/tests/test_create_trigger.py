@@ -1,48 +1,12 @@
-"""The create capture of ``hr.applicant``, done by a PostgreSQL trigger."""
+"""The create capture of ``hr.applicant``: a trigger and the capture journal."""
 
 from odoo.tests.common import at_install, post_install
 
-from ..linkedin.entities import clean_email
-from ..linkedin.mapping import normalize_email
 from ..models import sql_functions
 from ..models.linkedin_capture import NO_CAPTURE
 from .common import SandboxCase
 
 QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
-
-#: Email values as Odoo stores them, typed by users or by the mail gateway.
-#: Values holding several addresses are left out, because ``parseaddr``
-#: returns the first one before its ``strict`` mode and none in it.
-EMAIL_CASES = [
-    "ana@example.com",
-    "  ana@example.com  ",
-    "ANA@Example.COM",
-    "Ana Silva <ana@example.com>",
-    "  Ana Silva <ANA@EXAMPLE.COM>  ",
-    "<ana@example.com>",
-    '"Silva, Ana" <ana@example.com>',
-    '"O\'Brien, Pat" <Pat.OBrien@Example.IE>',
-    '"Ana <work>" <ana@example.com>',
-    "Ana (work) <ana@example.com>",
-    "Ana < ana@example.com >",
-    "Ana <ana.silva @ example . com>",
-    "J. R. R. Tolkien <jrrt@example.uk>",
-    "Ana\t<ana@example.com>\n",
-    "\u00a0ana@example.com\u3000",
-    "Anaïs <anaïs@example.fr>",
-    "",
-    "   ",
-    None,
-    "not an email",
-    "ana@",
-    "@@@",
-    "Ana <>",
-    "Ana <<ana@example.com>>",
-    "Ana <ana@>",
-    "Ana <ana@example.com",
-    "Ana <ana@example.com> x",
-    "Ana <ana@b@c>",
-]
 
 
 @at_install(False)
@@ -53,6 +17,8 @@ class TestCreateTrigger(SandboxCase):
         self.Applicant = self.env["hr.applicant"].with_context(**QUIET)
         self.Outbox = self.env["linkedin.outbox"]
         self.job = self.env.ref("hr.job_developer")
+        # Journal rows of the demo data and of earlier setup steps.
+        self.ingest()
 
     def _pending_refs(self):
         rows = self.Outbox.search(
@@ -67,32 +33,68 @@ class TestCreateTrigger(SandboxCase):
         )
         return self.env.cr.fetchone()[0]
 
-    def test_email_sql_matches_python(self):
-        for value in EMAIL_CASES:
-            expected = normalize_email(clean_email(value))
-            self.env.cr.execute("SELECT linkedin_normalize_email(%s)", (value,))
-            (actual,) = self.env.cr.fetchone()
-            self.assertEqual(actual, expected, "email value %r" % value)
-
-    def test_clean_email_sql_matches_python(self):
-        for value in EMAIL_CASES:
-            self.env.cr.execute("SELECT linkedin_clean_email(%s)", (value,))
-            (actual,) = self.env.cr.fetchone()
-            self.assertEqual(actual, clean_email(value), "email value %r" % value)
-
-    def test_sql_insert_linked_and_queued(self):
+    def _journal(self):
         self.env.cr.execute(
-            "INSERT INTO hr_applicant (name, partner_name, email_from, job_id,"
-            " company_id, active) VALUES (%s, %s, %s, %s, %s, true) RETURNING id",
-            (
-                "Application of Rosa Diaz",
-                "Rosa Diaz",
-                "Rosa Diaz <ROSA@example.com>",
-                self.job.id,
-                self.company.id,
-            ),
+            "SELECT operation, applicant_id, job_id, stage_from_id, stage_to_id"
+            " FROM linkedin_capture_event ORDER BY id"
         )
-        (applicant_id,) = self.env.cr.fetchone()
+        return self.env.cr.fetchall()
+
+    def _insert(self, name, email, **columns):
+        values = {
+            "name": "Application of %s" % name,
+            "partner_name": name,
+            "email_from": email,
+            "job_id": self.job.id,
+            "company_id": self.company.id,
+            "active": True,
+        }
+        values.update(columns)
+        names = ", ".join(values)
+        self.env.cr.execute(
+            "INSERT INTO hr_applicant (%s) VALUES (%s) RETURNING id"
+            % (names, ", ".join(["%s"] * len(values))),
+            list(values.values()),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_create_writes_one_journal_row(self):
+        stage = self.env.ref("hr_recruitment.stage_job1")
+        applicant = self.Applicant.create(
+            {
+                "name": "Application of Lena Kraus",
+                "email_from": "lena@example.com",
+                "job_id": self.job.id,
+                "stage_id": stage.id,
+            }
+        )
+        self.assertEqual(
+            self._journal(), [("create", applicant.id, self.job.id, None, stage.id)]
+        )
+        self.assertFalse(self._candidate_of(applicant.id))
+        self.assertEqual(self._pending_refs(), set())
+
+    def test_create_changes_no_other_row(self):
+        query = (
+            "SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables"
+            " WHERE relname IN ('hr_applicant', 'linkedin_candidate',"
+            " 'linkedin_outbox', 'linkedin_capture_event') ORDER BY relname"
+        )
+        self.env.cr.execute(query)
+        before = dict(self.env.cr.fetchall())
+        self._insert("Ole Dahl", "ole@example.com")
+        self.env.cr.execute(query)
+        after = dict(self.env.cr.fetchall())
+        changed = {
+            table: after[table] - before.get(table, 0)
+            for table in after
+            if after[table] != before.get(table, 0)
+        }
+        self.assertEqual(changed, {"hr_applicant": 1, "linkedin_capture_event": 1})
+
+    def test_ingest_links_and_queues(self):
+        applicant_id = self._insert("Rosa Diaz", "Rosa Diaz <ROSA@example.com>")
+        self.assertEqual(self.ingest(), 1)
         candidate_id = self._candidate_of(applicant_id)
         self.assertTrue(candidate_id)
         candidate = self.env["linkedin.candidate"].browse(candidate_id)
@@ -103,25 +105,14 @@ class TestCreateTrigger(SandboxCase):
         refs = self._pending_refs()
         self.assertIn("candidate:%d" % candidate_id, refs)
         self.assertIn("candidate:%d:job:%d" % (candidate_id, self.job.id), refs)
+        self.assertEqual(self._journal(), [])
 
-    def test_insert_not_updated_again(self):
-        query = (
-            "SELECT n_tup_upd FROM pg_stat_xact_user_tables"
-            " WHERE relid = 'hr_applicant'::regclass"
-        )
-        self.env.cr.execute(query)
-        updates_before = self.env.cr.fetchone()[0]
-        self.env.cr.execute(
-            "INSERT INTO hr_applicant (name, email_from, job_id, company_id, active)"
-            " VALUES ('Application of Ole Dahl', 'ole@example.com', %s, %s, true)"
-            " RETURNING id, linkedin_candidate_id",
-            (self.job.id, self.company.id),
-        )
-        applicant_id, candidate_id = self.env.cr.fetchone()
-        self.assertTrue(candidate_id)
-        self.assertEqual(self._candidate_of(applicant_id), candidate_id)
-        self.env.cr.execute(query)
-        self.assertEqual(self.env.cr.fetchone()[0], updates_before)
+    def test_ingest_twice_queues_once(self):
+        self._insert("Tia Berg", "tia@example.com")
+        self.assertEqual(self.ingest(), 1)
+        before = self.Outbox.search_count([])
+        self.assertEqual(self.ingest(), 0)
+        self.assertEqual(self.Outbox.search_count([]), before)
 
     def test_multi_row_insert_one_candidate(self):
         self.env.cr.execute(
@@ -132,6 +123,8 @@ class TestCreateTrigger(SandboxCase):
             (self.job.id, self.company.id),
         )
         applicant_ids = sorted(row[0] for row in self.env.cr.fetchall())
+        self.assertEqual(len(self._journal()), 3)
+        self.ingest()
         candidate_ids = {self._candidate_of(a) for a in applicant_ids}
         self.assertEqual(len(candidate_ids), 1)
         candidate = self.env["linkedin.candidate"].browse(candidate_ids.pop())
@@ -148,6 +141,7 @@ class TestCreateTrigger(SandboxCase):
         first = self.Applicant.create(
             {"name": "Application of V. Holm", "email_from": "vera@example.com"}
         )
+        self.ingest()
         candidate = first.linkedin_candidate_id
         self.assertEqual(candidate.name, "Application of V. Holm")
         second = self.Applicant.create(
@@ -158,52 +152,17 @@ class TestCreateTrigger(SandboxCase):
                 "job_id": self.job.id,
             }
         )
+        self.ingest()
         self.assertEqual(second.linkedin_candidate_id, candidate)
         self.assertEqual(candidate.applicant_count, 2)
         self.assertEqual(candidate.name, "Vera Holm")
 
     def test_company_taken_from_job(self):
-        self.env.cr.execute(
-            "INSERT INTO hr_applicant (name, email_from, job_id, active)"
-            " VALUES ('Application of Tom Berg', 'tom@example.com', %s, true)"
-            " RETURNING id",
-            (self.job.id,),
-        )
-        (applicant_id,) = self.env.cr.fetchone()
+        applicant_id = self._insert("Tom Berg", "tom@example.com", company_id=None)
+        self.ingest()
         candidate_id = self._candidate_of(applicant_id)
         self.assertTrue(candidate_id)
         self.assertIn("candidate:%d" % candidate_id, self._pending_refs())
-
-    def test_orm_create_reads_candidate(self):
-        applicant = self.Applicant.create(
-            {
-                "name": "Application of Lena Kraus",
-                "partner_name": "Lena Kraus",
-                "email_from": "lena@example.com",
-                "job_id": self.job.id,
-            }
-        )
-        candidate = applicant.linkedin_candidate_id
-        self.assertTrue(candidate)
-        self.assertEqual(candidate.id, self._candidate_of(applicant.id))
-        self.assertEqual(candidate.email_normalized, "lena@example.com")
-        self.assertIn("candidate:%d" % candidate.id, self._pending_refs())
-
-    def test_orm_create_refreshes_cached_count(self):
-        first = self.Applicant.create(
-            {"name": "Application of Omar Haddad", "email_from": "omar@example.com"}
-        )
-        candidate = first.linkedin_candidate_id
-        self.assertEqual(candidate.applicant_count, 1)
-        second = self.Applicant.create(
-            {
-                "name": "Second application of Omar Haddad",
-                "email_from": "Omar Haddad <OMAR@example.com>",
-                "job_id": self.job.id,
-            }
-        )
-        self.assertEqual(second.linkedin_candidate_id, candidate)
-        self.assertEqual(candidate.applicant_count, 2)
 
     def test_partner_email_used_without_email(self):
         partner = self.env["res.partner"].create(
@@ -216,6 +175,7 @@ class TestCreateTrigger(SandboxCase):
                 "email_from": False,
             }
         )
+        self.ingest()
         self.assertEqual(
             applicant.linkedin_candidate_id.email_normalized, "ivo@example.com"
         )
@@ -232,35 +192,63 @@ class TestCreateTrigger(SandboxCase):
                 "company_id": False,
             }
         )
+        self.assertEqual(self.ingest(), 1)
         self.assertFalse(applicant.company_id)
         self.assertFalse(applicant.linkedin_candidate_id)
-        self.assertFalse(self._candidate_of(applicant.id))
+        self.assertEqual(self.Outbox.search_count([]), before)
+        self.assertEqual(self._journal(), [])
+
+    def test_deleted_applicant_queues_nothing(self):
+        applicant = self.Applicant.create(
+            {"name": "Application of Per Gran", "email_from": "per@example.com"}
+        )
+        before = self.Outbox.search_count([])
+        applicant.unlink()
+        self.assertEqual(self.ingest(), 1)
         self.assertEqual(self.Outbox.search_count([]), before)
 
     def test_existing_candidate_only_queued(self):
         candidate = self.env["linkedin.candidate"].create(
             {"email_normalized": "eva@example.com", "company_id": self.company.id}
         )
-        self.env.cr.execute(
-            "INSERT INTO hr_applicant (name, email_from, job_id, company_id,"
-            " linkedin_candidate_id, active)"
-            " VALUES ('Application of Eva Lund', 'other@example.com', %s, %s, %s,"
-            " true) RETURNING id",
-            (self.job.id, self.company.id, candidate.id),
+        applicant_id = self._insert(
+            "Eva Lund", "other@example.com", linkedin_candidate_id=candidate.id
         )
-        (applicant_id,) = self.env.cr.fetchone()
+        self.ingest()
         self.assertEqual(self._candidate_of(applicant_id), candidate.id)
         refs = self._pending_refs()
         self.assertIn("candidate:%d" % candidate.id, refs)
         self.assertIn("candidate:%d:job:%d" % (candidate.id, self.job.id), refs)
 
+    def test_note_on_new_applicant_links_it(self):
+        applicant = self.Applicant.create(
+            {
+                "name": "Application of Ali Khan",
+                "email_from": "ali@example.com",
+                "job_id": self.job.id,
+            }
+        )
+        message = applicant.message_post(
+            body="Called, interested.", subtype="mail.mt_note", message_type="comment"
+        )
+        candidate = applicant.linkedin_candidate_id
+        self.assertTrue(candidate)
+        refs = self._pending_refs()
+        self.assertIn("message:%d" % message.id, refs)
+        self.assertIn("candidate:%d" % candidate.id, refs)
+        self.assertIn("candidate:%d:job:%d" % (candidate.id, self.job.id), refs)
+
+    def test_pending_state_before_ingest(self):
+        applicant = self.Applicant.create(
+            {"name": "Application of Mei Lin", "email_from": "mei@example.com"}
+        )
+        self.assertEqual(applicant.linkedin_sync_state, "pending")
+
     def test_no_capture_key_skips_create(self):
-        before = self.Outbox.search_count([])
         skipped = self.Applicant.with_context(**{NO_CAPTURE: True}).create(
             {"name": "Application of Uma Rao", "email_from": "uma@example.com"}
         )
-        self.assertFalse(skipped.linkedin_candidate_id)
-        self.assertEqual(self.Outbox.search_count([]), before)
+        self.assertEqual(self._journal(), [])
         self.env.cr.execute(
             "SELECT current_setting(%s, true)", (sql_functions.NO_CAPTURE_SETTING,)
         )
@@ -268,7 +256,10 @@ class TestCreateTrigger(SandboxCase):
         captured = self.Applicant.create(
             {"name": "Application of Uma Rao", "email_from": "uma@example.com"}
         )
-        self.assertTrue(captured.linkedin_candidate_id)
+        self.assertEqual(
+            [row[:2] for row in self._journal()], [("create", captured.id)]
+        )
+        self.assertNotEqual(skipped.id, captured.id)
 
     def test_drop_statements_remove_trigger(self):
         query = (
@@ -291,6 +282,9 @@ class TestCreateTrigger(SandboxCase):
             "SELECT proname FROM pg_proc WHERE proname LIKE 'linkedin\\_%'"
         )
         functions = self.env.cr.fetchall()
+        self.env.cr.execute("SELECT to_regclass('linkedin_capture_event')")
+        journal = self.env.cr.fetchone()[0]
         self.env.cr.execute("ROLLBACK TO SAVEPOINT drop_statements")
         self.assertEqual(after, [])
         self.assertEqual(functions, [])
+        self.assertIsNone(journal)

@@ -104,6 +104,7 @@ class TestFaults(SandboxCase):
                 }
             )
         )
+        self.env["linkedin.capture.journal"].ingest()
         rows = self.env["linkedin.outbox"].search(
             [("local_ref", "like", "candidate:%d" % applicant.linkedin_candidate_id.id)]
         )

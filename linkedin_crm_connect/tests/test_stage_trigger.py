@@ -1,4 +1,4 @@
-"""The stage move capture of ``hr.applicant``, done by a PostgreSQL trigger."""
+"""The stage move capture of ``hr.applicant``: a trigger and the capture journal."""
 
 from odoo.tests.common import at_install, post_install
 
@@ -30,7 +30,9 @@ class TestStageTrigger(SandboxCase):
             "stage_id": self.stages[0].id,
         }
         values.update(vals)
-        return self.Applicant.create(values)
+        applicant = self.Applicant.create(values)
+        self.ingest()
+        return applicant
 
     def _clear_outbox(self):
         self.env.cr.execute(
@@ -38,6 +40,7 @@ class TestStageTrigger(SandboxCase):
         )
 
     def _pending(self, entity_type, local_ref):
+        self.ingest()
         self.env.cr.execute(
             "SELECT count(*) FROM linkedin_outbox WHERE backend_id = %s"
             " AND entity_type = %s AND local_ref = %s AND state = 'pending'"
@@ -47,6 +50,7 @@ class TestStageTrigger(SandboxCase):
         return self.env.cr.fetchone()[0]
 
     def _outbox_count(self):
+        self.ingest()
         self.env.cr.execute(
             "SELECT count(*) FROM linkedin_outbox WHERE backend_id = %s",
             (self.backend.id,),
@@ -54,6 +58,7 @@ class TestStageTrigger(SandboxCase):
         return self.env.cr.fetchone()[0]
 
     def _history(self, applicant):
+        self.ingest()
         return self.History.search([("applicant_id", "=", applicant.id)])
 
     def _candidate_of(self, applicant_id):
@@ -116,6 +121,8 @@ class TestStageTrigger(SandboxCase):
         self.assertFalse(applicant.linkedin_candidate_id)
         self._clear_outbox()
         applicant.write({"stage_id": self.stages[1].id})
+        self.assertFalse(applicant.linkedin_candidate_id)
+        self.ingest()
         candidate = applicant.linkedin_candidate_id
         self.assertTrue(candidate)
         self.assertEqual(candidate.email_normalized, "dana@example.com")
@@ -210,3 +217,47 @@ class TestStageTrigger(SandboxCase):
         history = self._history(applicant)
         self.assertEqual(len(history), 1)
         self.assertEqual(history.stage_to_id, self.stages[1])
+
+    def test_moves_before_flush_keep_order_and_time(self):
+        applicant = self._apply("Nils Ahl")
+        self._clear_outbox()
+        applicant.write({"stage_id": self.stages[1].id})
+        applicant.write({"stage_id": self.stages[2].id})
+        self.env.cr.execute(
+            "SELECT stage_from_id, stage_to_id, changed_at FROM linkedin_capture_event"
+            " WHERE applicant_id = %s ORDER BY id",
+            (applicant.id,),
+        )
+        journal = self.env.cr.fetchall()
+        self.assertEqual(
+            [row[:2] for row in journal],
+            [
+                (self.stages[0].id, self.stages[1].id),
+                (self.stages[1].id, self.stages[2].id),
+            ],
+        )
+        history = self._history(applicant).sorted("id")
+        self.assertEqual(
+            [(h.stage_from_id, h.stage_to_id) for h in history],
+            [(self.stages[0], self.stages[1]), (self.stages[1], self.stages[2])],
+        )
+        self.assertEqual(
+            history.mapped("changed_at"), [str(row[2])[:19] for row in journal]
+        )
+        for row in history:
+            self.assertEqual(self._pending("stage_history", "history:%d" % row.id), 1)
+        self.assertEqual(self._outbox_count(), 3)
+
+    def test_move_after_job_change_not_recorded(self):
+        applicant = self._apply("Ola Berg")
+        other_job = self.env.ref("hr.job_consultant")
+        self._clear_outbox()
+        self.env.cr.execute(
+            "UPDATE hr_applicant SET stage_id = %s WHERE id = %s",
+            (self.stages[1].id, applicant.id),
+        )
+        self.env.cr.execute(
+            "UPDATE hr_applicant SET job_id = %s WHERE id = %s",
+            (other_job.id, applicant.id),
+        )
+        self.assertFalse(self._history(applicant))
