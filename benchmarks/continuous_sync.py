@@ -8,7 +8,8 @@ file (JSON) passed from step to step:
     continuous_sync.py drop --database DB --filestore DIR
     continuous_sync.py prepare --config FILE --database DB
     continuous_sync.py configure --config FILE --database DB --sandbox-url URL
-    continuous_sync.py hooks --config FILE --database DB --sandbox-url URL --run N
+    continuous_sync.py hooks --config FILE --database DB --plain-database DB \\
+        --sandbox-url URL --run N
     continuous_sync.py pacing --config FILE --database DB --sandbox-url URL
     continuous_sync.py latency-setup --config FILE --database DB
     continuous_sync.py latency --config FILE --database DB --sandbox-url URL \\
@@ -328,6 +329,13 @@ def measure_flush(database, sandbox, label):
 
 
 def _measure_flush(env, backend, sandbox, label):
+    # The capture journal becomes outbox rows at the start of a flush. It is
+    # ingested here first, timed, so the pending rows can be counted; its
+    # seconds count as flush time.
+    started = time.perf_counter()
+    journal_rows = env["linkedin.capture.journal"].ingest()
+    env.cr.commit()
+    ingest_seconds = time.perf_counter() - started
     # Rows that fail in this flush are the pending rows, numbered from here.
     env.cr.execute(
         "SELECT COALESCE(min(id), 0) FROM linkedin_outbox"
@@ -340,7 +348,7 @@ def _measure_flush(env, backend, sandbox, label):
     before = sandbox.stats()
     started = time.perf_counter()
     stats = env["linkedin.flusher"].flush(backend, commit=True)
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started + ingest_seconds
     after = sandbox.stats()
 
     figures = {
@@ -349,6 +357,8 @@ def _measure_flush(env, backend, sandbox, label):
         "rows": sum(pending.values()),
         "stats": stats,
         "seconds": seconds,
+        "journal_rows": journal_rows,
+        "ingest_seconds": ingest_seconds,
         "requests": nested_delta(before["requests"], after["requests"]),
         "statuses": nested_delta(before["statuses"], after["statuses"]),
         "failure_reasons": failure_reasons(env, backend, first_pending_id - 1),
@@ -356,10 +366,12 @@ def _measure_flush(env, backend, sandbox, label):
     }
     processed = stats["done"] + stats["failed"]
     print(
-        "  flush after %s: %d rows pending, %d done, %d failed in %.2f s"
-        " (%.0f rows/s), %d requests"
+        "  flush after %s: %d journal rows ingested in %.2f s, %d rows pending,"
+        " %d done, %d failed in %.2f s (%.0f rows/s), %d requests"
         % (
             label,
+            journal_rows,
+            ingest_seconds,
             figures["rows"],
             stats["done"],
             stats["failed"],
@@ -372,88 +384,165 @@ def _measure_flush(env, backend, sandbox, label):
     return figures
 
 
-def _hooks_figures(args):
-    """Return the stored hook runs and the index of this run's figures, or None."""
-    runs = read_results(args.results).get("hooks", [])
-    for index, run in enumerate(runs):
-        if (run["run"], run["label"]) == (args.run, args.label):
+def _hooks_figures(results_path, run, label):
+    """Return the stored hook runs and the index of one run's figures, or None."""
+    runs = read_results(results_path).get("hooks", [])
+    for index, figures in enumerate(runs):
+        if (figures["run"], figures["label"]) == (run, label):
             return runs, index
     return runs, None
 
 
-def command_hooks(args):
-    """Run one phase of the hook measurement on one database.
-
-    ``create`` times the creates and ``move`` moves each applicant that the
-    create phase made to its next stage. ``flush-creates`` and
-    ``flush-moves`` flush the installed database's outbox once. The shell
-    script runs each phase in its own process, as Odoo runs a user's
-    requests in a web worker and the flush in its cron worker, so the flush
-    leaves neither objects nor caches in the process that times the hooks.
-    """
-    dataset = generate_dataset(args)
-    with odoo_env.environment(args.database) as env:
-        installed = "linkedin.outbox" in env.registry
-        if installed != (args.label == "installed"):
-            raise SystemExit(
-                "error: database %s %s linkedin_crm_connect, but --label is %s"
-                % (args.database, "has" if installed else "lacks", args.label)
-            )
-        references = References(env, dataset)
-    runs, index = _hooks_figures(args)
-    figures = None if index is None else runs[index]
-    if args.phase == "create":
-        figures = {"run": args.run, "label": args.label, "batch": args.batch}
-        figures["load_before"] = os.getloadavg()[0]
-        values = [references.applicant_values(a) for a in dataset.applications]
-        started = time.perf_counter()
-        ids = create_applicants(args.database, values, args.batch)
-        figures["create_seconds"] = time.perf_counter() - started
-        figures["creates"] = len(ids)
-        figures["created_ids"] = [min(ids), max(ids)]
-        figures["flushes"] = []
-        print(
-            "  run %d, %s: %d creates in %.1f s"
-            % (args.run, args.label, len(ids), figures["create_seconds"]),
-            flush=True,
-        )
-    elif figures is None:
-        raise SystemExit(
-            "error: no create phase of run %d, %s in %s"
-            % (args.run, args.label, args.results)
-        )
-    elif args.phase == "move":
-        with odoo_env.environment(args.database) as env:
-            env.cr.execute(
-                "SELECT id, stage_id FROM hr_applicant"
-                " WHERE id BETWEEN %s AND %s ORDER BY id",
-                tuple(figures["created_ids"]),
-            )
-            moves = [
-                (applicant_id, references.next_stage(stage_id))
-                for applicant_id, stage_id in env.cr.fetchall()
-            ]
-        figures["load_before_moves"] = os.getloadavg()[0]
-        started = time.perf_counter()
-        move_applicants(args.database, moves, args.batch)
-        figures["move_seconds"] = time.perf_counter() - started
-        figures["moves"] = len(moves)
-        print(
-            "  run %d, %s: %d moves in %.1f s"
-            % (args.run, args.label, len(moves), figures["move_seconds"]),
-            flush=True,
-        )
-    else:
-        if not installed:
-            raise SystemExit("error: %s needs the installed database" % args.phase)
-        sandbox = SandboxControl(args.sandbox_url)
-        label = args.phase.split("-", 1)[1]
-        figures["flushes"].append(measure_flush(args.database, sandbox, label))
+def _store_hook_figures(results_path, figures):
+    runs, index = _hooks_figures(results_path, figures["run"], figures["label"])
     if index is None:
         runs.append(figures)
     else:
         runs[index] = figures
-    update_results(args.results, hooks=runs)
+    update_results(results_path, hooks=runs)
+
+
+def run_paired(sides, work, count, batch):
+    """Run ``work(database, start, stop)`` for both sides, alternating per batch.
+
+    ``sides`` maps a label to its database. Batch ``i`` runs on one side and
+    then on the other, and the order flips from one batch to the next, so
+    both sides see the same drift in the machine's speed. Returns the
+    seconds spent per side.
+    """
+    labels = list(sides)
+    seconds = dict.fromkeys(labels, 0.0)
+    for number, start in enumerate(range(0, count, batch)):
+        for label in labels if number % 2 == 0 else labels[::-1]:
+            started = time.perf_counter()
+            work(label, start, min(start + batch, count))
+            seconds[label] += time.perf_counter() - started
+    return seconds
+
+
+def _check_installed(database, expected):
+    with odoo_env.environment(database) as env:
+        installed = "linkedin.outbox" in env.registry
+    if installed != expected:
+        raise SystemExit(
+            "error: database %s %s linkedin_crm_connect"
+            % (database, "has" if installed else "lacks")
+        )
+
+
+def command_hooks(args):
+    """Run one phase of the hook measurement.
+
+    ``create`` times the creates and ``move`` moves each applicant that the
+    create phase made to its next stage, on the database without the
+    add-on (``--plain-database``) and the one with it (``--database``) in
+    the same process, alternating batches (see ``run_paired``).
+    ``flush-creates`` and ``flush-moves`` flush the installed database's
+    outbox once. The shell script runs each phase in its own process, as
+    Odoo runs a user's requests in a web worker and the flush in its cron
+    worker, so the flush leaves neither objects nor caches in the process
+    that times the hooks.
+    """
+    if args.phase.startswith("flush-"):
+        _check_installed(args.database, True)
+        runs, index = _hooks_figures(args.results, args.run, "installed")
+        if index is None:
+            raise SystemExit(
+                "error: no create phase of run %d in %s" % (args.run, args.results)
+            )
+        sandbox = SandboxControl(args.sandbox_url)
+        label = args.phase.split("-", 1)[1]
+        runs[index]["flushes"].append(measure_flush(args.database, sandbox, label))
+        update_results(args.results, hooks=runs)
+        return 0
+
+    if not args.plain_database:
+        raise SystemExit("error: --phase %s needs --plain-database" % args.phase)
+    sides = {"plain": args.plain_database, "installed": args.database}
+    _check_installed(args.plain_database, False)
+    _check_installed(args.database, True)
+    dataset = generate_dataset(args)
+    references = {}
+    for label, database in sides.items():
+        with odoo_env.environment(database) as env:
+            references[label] = References(env, dataset)
+    load = os.getloadavg()[0]
+
+    if args.phase == "create":
+        values = {
+            label: [refs.applicant_values(a) for a in dataset.applications]
+            for label, refs in references.items()
+        }
+        ids = {label: [] for label in sides}
+
+        def work(label, start, stop):
+            ids[label] += create_applicants(
+                sides[label], values[label][start:stop], args.batch
+            )
+
+        seconds = run_paired(sides, work, len(dataset.applications), args.batch)
+        for label in sides:
+            _store_hook_figures(
+                args.results,
+                {
+                    "run": args.run,
+                    "label": label,
+                    "batch": args.batch,
+                    "load_before": load,
+                    "create_seconds": seconds[label],
+                    "creates": len(ids[label]),
+                    "created_ids": [min(ids[label]), max(ids[label])],
+                    "flushes": [],
+                },
+            )
+            print(
+                "  run %d, %s: %d creates in %.1f s"
+                % (args.run, label, len(ids[label]), seconds[label]),
+                flush=True,
+            )
+        return 0
+
+    moves = {}
+    stored = {}
+    for label, database in sides.items():
+        runs, index = _hooks_figures(args.results, args.run, label)
+        if index is None:
+            raise SystemExit(
+                "error: no create phase of run %d, %s in %s"
+                % (args.run, label, args.results)
+            )
+        stored[label] = runs[index]
+        with odoo_env.environment(database) as env:
+            env.cr.execute(
+                "SELECT id, stage_id FROM hr_applicant"
+                " WHERE id BETWEEN %s AND %s ORDER BY id",
+                tuple(stored[label]["created_ids"]),
+            )
+            moves[label] = [
+                (applicant_id, references[label].next_stage(stage_id))
+                for applicant_id, stage_id in env.cr.fetchall()
+            ]
+    if len(moves["plain"]) != len(moves["installed"]):
+        raise SystemExit(
+            "error: %d applicants to move without the add-on, %d with it"
+            % (len(moves["plain"]), len(moves["installed"]))
+        )
+
+    def work(label, start, stop):
+        move_applicants(sides[label], moves[label][start:stop], args.batch)
+
+    seconds = run_paired(sides, work, len(moves["plain"]), args.batch)
+    for label in sides:
+        figures = stored[label]
+        figures["load_before_moves"] = load
+        figures["move_seconds"] = seconds[label]
+        figures["moves"] = len(moves[label])
+        _store_hook_figures(args.results, figures)
+        print(
+            "  run %d, %s: %d moves in %.1f s"
+            % (args.run, label, len(moves[label]), seconds[label]),
+            flush=True,
+        )
     return 0
 
 
@@ -799,7 +888,11 @@ def build_parser():
     for name, help_text in orm_steps.items():
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", required=True, help="Odoo configuration file")
-        sub.add_argument("--database", required=True, help="Odoo database name")
+        sub.add_argument(
+            "--database",
+            required=True,
+            help="Odoo database name; for hooks, the one with the add-on",
+        )
         sub.add_argument("--logfile", help="file for Odoo's log (default stderr)")
         subs[name] = sub
     for name in ("prepare", "hooks"):
@@ -822,10 +915,9 @@ def build_parser():
     )
     hooks.add_argument("--run", type=int, required=True, help="run number")
     hooks.add_argument(
-        "--label",
-        choices=("plain", "installed"),
-        required=True,
-        help="plain: without the add-on; installed: with a connected backend",
+        "--plain-database",
+        help="database without the add-on, timed beside --database in the"
+        " create and move phases",
     )
     hooks.add_argument(
         "--batch", type=int, default=100, help="creates or moves per commit"

@@ -146,31 +146,28 @@ orm configure --database "$ADDON_DB" --sandbox-url "$sandbox_url"
 lcc_log "bench: $runs runs of $count creates and $count stage moves per database"
 last_installed=""
 for run in $(seq 1 "$runs"); do
-    # Alternate which side goes first, so a drift in the machine's load
-    # does not favour one side.
-    if ((run % 2)); then order=(plain installed); else order=(installed plain); fi
-    for label in "${order[@]}"; do
-        db="lcc_cont_${label}_$run"
-        databases+=("$db")
-        if [[ "$label" == plain ]]; then template="$BASE_DB"; else template="$ADDON_DB"; fi
-        bench_db clone --source "$template" --target "$db"
-        # Each phase runs in its own process. Vacuuming before a timed phase
-        # leaves autovacuum nothing due, so it does not run during one side's
-        # phase only.
-        phases=(create move)
-        [[ "$label" == plain ]] || phases=(create flush-creates move flush-moves)
-        for phase in "${phases[@]}"; do
-            [[ "$phase" == flush-* ]] || bench_db vacuum --database "$db"
-            orm hooks --phase "$phase" --database "$db" --label "$label" --run "$run" \
-                --count "$count" --batch "$batch" --sandbox-url "$sandbox_url"
-        done
-        if [[ "$label" == installed ]]; then
-            [[ -z "$last_installed" ]] || bench_db drop --database "$last_installed"
-            last_installed="$db"
-        else
-            bench_db drop --database "$db"
+    plain_db="lcc_cont_plain_$run"
+    installed_db="lcc_cont_installed_$run"
+    databases+=("$plain_db" "$installed_db")
+    bench_db clone --source "$BASE_DB" --target "$plain_db"
+    bench_db clone --source "$ADDON_DB" --target "$installed_db"
+    # Each phase runs in its own process. The create and move phases time
+    # both databases in one process, alternating batches, so a drift in the
+    # machine's speed reaches both sides alike. Vacuuming before a timed
+    # phase leaves autovacuum nothing due, so it does not run during one
+    # side's batches only.
+    for phase in create flush-creates move flush-moves; do
+        if [[ "$phase" != flush-* ]]; then
+            bench_db vacuum --database "$plain_db"
+            bench_db vacuum --database "$installed_db"
         fi
+        orm hooks --phase "$phase" --database "$installed_db" \
+            --plain-database "$plain_db" --run "$run" --count "$count" \
+            --batch "$batch" --sandbox-url "$sandbox_url"
     done
+    bench_db drop --database "$plain_db"
+    [[ -z "$last_installed" ]] || bench_db drop --database "$last_installed"
+    last_installed="$installed_db"
 done
 
 # The Odoo server starts before the pacing step, so that its cron thread
