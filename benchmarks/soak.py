@@ -22,8 +22,8 @@ The coordinator:
 5. compares the sandbox with Odoo (``soak_compare.py``), prints the summary
    and writes it to the soak section of the page.
 
-The exit status is 0 only when the comparison is clean and no outbox row is
-left pending or claimed.
+The exit status is 0 only when the comparison is clean, no outbox row is
+left pending or claimed, and no capture journal row is left.
 """
 
 import argparse
@@ -413,12 +413,22 @@ def claimed_in_flight(env, row_ids):
 
 
 def outbox_states(env, backend):
+    """Return ``{state: rows}`` of the backend's outbox.
+
+    Rows of the capture journal that no flush has ingested yet count under
+    ``journal``, because they are changes not yet in the outbox.
+    """
     env.cr.execute(
         "SELECT state, count(*) FROM linkedin_outbox WHERE backend_id = %s"
         " GROUP BY state",
         (backend.id,),
     )
-    return dict(env.cr.fetchall())
+    states = dict(env.cr.fetchall())
+    env.cr.execute("SELECT count(*) FROM linkedin_capture_event")
+    journal = env.cr.fetchone()[0]
+    if journal:
+        states["journal"] = journal
+    return states
 
 
 def release_dead_claims(env, backend, victim_ids):
@@ -466,7 +476,7 @@ def drain(env, backend):
         flushes += 1
         env.cr.commit()
         states = outbox_states(env, backend)
-        if not states.get("pending") and not states.get("claimed"):
+        if not any(states.get(state) for state in ("pending", "claimed", "journal")):
             break
         if time.time() - started > DRAIN_TIMEOUT_SECONDS:
             print("soak: drain timed out with %s" % states, flush=True)
@@ -644,7 +654,8 @@ and updates the add-on in the copy instead. `--help` lists the options.
   would after waiting. Every worker has exited by then, so any other claimed row
   was left by a live process: it is aged too, and it makes the soak fail.
   Pending rows that wait for a back-off after 5xx errors are made due at
-  once. Flushes run until no row is pending or claimed.
+  once. Flushes run until no row is pending or claimed and the capture
+  journal is empty.
 - **Comparison.** `benchmarks/soak_compare.py` reads what LinkedIn must
   hold from Odoo's tables with its own SQL and maps it with the add-on's
   `linkedin/entities.py`. It then compares that with
@@ -660,7 +671,8 @@ and updates the add-on in the copy instead. `--help` lists the options.
   the run unclean. Timestamps are not compared, because Odoo changes
   `write_date` on edits that LinkedIn never receives.
 - **Clean** means no missing, extra, stale or duplicate record, no outbox
-  row pending or claimed after the drain, no claim left by a live process
+  row pending or claimed and no capture journal row after the drain, no
+  claim left by a live process
   and no orphan other than resumes. LinkedIn documents no endpoint that
   deletes a resume, so the resumes of deleted candidates stay, and their
   outbox rows fail with a message to delete them in Recruiter by hand.
@@ -793,6 +805,7 @@ def command_run(args):
         all(row["clean"] for row in comparison)
         and not outbox.get("pending")
         and not outbox.get("claimed")
+        and not outbox.get("journal")
         and not unexpected_orphans
         and not aged["of_live_processes"]
     )

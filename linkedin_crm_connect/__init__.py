@@ -3,6 +3,6 @@ from .models import sql_functions
 
 
 def uninstall_hook(cr, registry):
-    """Drop the trigger and the SQL functions that ``linkedin.outbox`` created."""
+    """Drop the triggers, the capture journal and the SQL functions of the add-on."""
     for statement in sql_functions.DROP:
         cr.execute(statement)

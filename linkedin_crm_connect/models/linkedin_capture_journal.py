@@ -9,6 +9,10 @@ _logger = logging.getLogger(__name__)
 #: Key of the transaction-level advisory lock that one ingestion at a time
 #: holds, so two flushing workers never take the same journal rows.
 INGEST_LOCK_KEY = 0x4C434A  # "LCJ"
+#: Journal rows read into memory at a time. A backlog, such as the rows of
+#: a day with the flush's scheduled action switched off, is ingested in
+#: chunks of this size, oldest first, in the same transaction.
+INGEST_CHUNK = 10_000
 
 
 class LinkedInCaptureJournal(models.AbstractModel):
@@ -42,8 +46,8 @@ class LinkedInCaptureJournal(models.AbstractModel):
         without a candidate (created with capture off) are linked too, under
         the same lock. The caller commits.
 
-        One transaction ingests at a time, under an advisory lock; another
-        one takes nothing. Under Odoo's REPEATABLE READ, a worker whose
+        One transaction ingests at a time, under an advisory lock, and
+        another one meanwhile takes nothing. Under Odoo's REPEATABLE READ, a worker whose
         snapshot predates another worker's ingestion cannot delete or link
         the rows that one handled. It rolls its own ingestion back and takes
         nothing now, because the other worker queued them.
@@ -65,14 +69,27 @@ class LinkedInCaptureJournal(models.AbstractModel):
             return 0
 
     def _ingest_events(self):
-        self.env.cr.execute(
-            "DELETE FROM linkedin_capture_event RETURNING id, operation,"
-            " applicant_id, job_id, stage_from_id, stage_to_id, user_id, changed_at",
-            log_exceptions=False,
-        )
-        events = sorted(self.env.cr.fetchall())
-        if not events:
-            return 0
+        total = 0
+        while True:
+            # The whole journal is read to find the oldest rows, because it
+            # has no index; it is short unless a backlog built up.
+            self.env.cr.execute(
+                "DELETE FROM linkedin_capture_event WHERE id IN ("
+                "   SELECT id FROM linkedin_capture_event ORDER BY id LIMIT %s)"
+                " RETURNING id, operation, applicant_id, job_id, stage_from_id,"
+                " stage_to_id, user_id, changed_at",
+                (INGEST_CHUNK,),
+                log_exceptions=False,
+            )
+            events = sorted(self.env.cr.fetchall())
+            if events:
+                self._queue_events(events)
+            total += len(events)
+            if len(events) < INGEST_CHUNK:
+                return total
+
+    def _queue_events(self, events):
+        """Link, record and queue what ``events`` (journal rows by id) record."""
         capture = self.env["linkedin.capture"]
         backends = capture._backends()
         applicants = self._read_applicants({event[2] for event in events})
@@ -109,7 +126,6 @@ class LinkedInCaptureJournal(models.AbstractModel):
             len(moves),
             len(changes),
         )
-        return len(events)
 
     def _read_applicants(self, applicant_ids):
         """Return ``{id: (candidate id, job id, company id)}`` of existing applicants.

@@ -90,7 +90,7 @@ class LinkedInOutbox(models.Model):
             " ON linkedin_outbox (backend_id, entity_type, state, id)"
         )
         # This index finds rows left claimed by a worker that died. It is
-        # partial, so the pending rows that the triggers insert skip it.
+        # partial, so the pending rows that the capture inserts skip it.
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS linkedin_outbox_claimed_idx"
             " ON linkedin_outbox (claimed_at) WHERE state = 'claimed'"

@@ -8,9 +8,10 @@ class LinkedInStageHistory(models.Model):
 
     Odoo 11 records stage changes only as tracking values on messages, and
     its ``hr.applicant.write`` gives every record of a batch write the last
-    record's ``last_stage_id``. A row here is written per applicant, with
-    the old stage of its own row, by the trigger
-    ``linkedin_applicant_stage_changed`` (see ``sql_functions``).
+    record's ``last_stage_id``. The trigger ``linkedin_applicant_stage_changed``
+    (see ``sql_functions``) records each move with the old stage of its own
+    row and the time of the move, and ``linkedin.capture.journal`` writes a
+    row here for it at the next flush.
     """
 
     _name = "linkedin.stage.history"

@@ -78,7 +78,7 @@ class CommittedCase(unittest.TestCase):
     def env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})
 
-    def create_applicants(self, count):
+    def create_applicants(self, count, ingest=True):
         with self.registry.cursor() as cr:
             env = self.env(cr)
             Applicant = env["hr.applicant"].with_context(**QUIET)
@@ -92,7 +92,8 @@ class CommittedCase(unittest.TestCase):
                         "company_id": self.company_id,
                     }
                 )
-            env["linkedin.capture.journal"].ingest()
+            if ingest:
+                env["linkedin.capture.journal"].ingest()
             cr.commit()
 
     def held_candidates(self):
@@ -200,6 +201,43 @@ class TestConcurrentWorkers(CommittedCase):
         self.assertEqual(states[("candidate", "done")], 250)
         self.assertEqual(states[("candidate_pipeline", "pending")], 250)
         self.assertEqual(len(self.held_candidates()), 250)
+
+
+class TestConcurrentIngestion(CommittedCase):
+    def candidate_rows(self, cr):
+        cr.execute(
+            "SELECT count(*) FROM linkedin_outbox WHERE backend_id = %s"
+            " AND entity_type = 'candidate'",
+            (self.backend_id,),
+        )
+        return cr.fetchone()[0]
+
+    def test_second_ingestion_takes_nothing(self):
+        self.create_applicants(3, ingest=False)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            journal_a = self.env(cr_a)["linkedin.capture.journal"]
+            journal_b = self.env(cr_b)["linkedin.capture.journal"]
+            self.assertEqual(journal_a.ingest(), 3)
+            # Worker A holds the lock until it commits; B does not wait.
+            self.assertEqual(journal_b.ingest(), 0)
+            cr_a.commit()
+            cr_b.rollback()
+            self.assertEqual(journal_b.ingest(), 0)
+            self.assertEqual(self.candidate_rows(cr_b), 3)
+
+    def test_ingestion_after_other_commit(self):
+        self.create_applicants(3, ingest=False)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            # Worker B's snapshot is taken before worker A commits.
+            cr_b.execute("SELECT count(*) FROM linkedin_capture_event")
+            self.assertGreaterEqual(cr_b.fetchone()[0], 3)
+            self.assertEqual(self.env(cr_a)["linkedin.capture.journal"].ingest(), 3)
+            cr_a.commit()
+            self.assertEqual(self.env(cr_b)["linkedin.capture.journal"].ingest(), 0)
+            cr_b.execute("SELECT 1")
+            self.assertEqual(cr_b.fetchone(), (1,))
+            cr_b.rollback()
+            self.assertEqual(self.candidate_rows(cr_b), 3)
 
 
 class TestConcurrentTokens(CommittedCase):

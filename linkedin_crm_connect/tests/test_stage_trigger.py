@@ -1,8 +1,10 @@
 """The stage move capture of ``hr.applicant``: a trigger and the capture journal."""
 
+from unittest import mock
+
 from odoo.tests.common import at_install, post_install
 
-from ..models import sql_functions
+from ..models import linkedin_capture_journal, sql_functions
 from ..models.linkedin_capture import NO_CAPTURE
 from .common import SandboxCase
 
@@ -261,3 +263,16 @@ class TestStageTrigger(SandboxCase):
             (other_job.id, applicant.id),
         )
         self.assertFalse(self._history(applicant))
+
+    def test_backlog_ingested_in_chunks(self):
+        applicant = self._apply("Pam Ruiz")
+        targets = [self.stages[1], self.stages[2], self.stages[0], self.stages[1]]
+        for stage in targets:
+            applicant.write({"stage_id": stage.id})
+        with mock.patch.object(linkedin_capture_journal, "INGEST_CHUNK", 3):
+            self.assertEqual(self.ingest(), 4)
+        history = self._history(applicant).sorted("id")
+        self.assertEqual([row.stage_to_id for row in history], targets)
+        self.assertEqual(
+            [row.stage_from_id for row in history], [self.stages[0]] + targets[:-1]
+        )
