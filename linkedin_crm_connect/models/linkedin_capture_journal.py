@@ -34,7 +34,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
     _description = "LinkedIn capture journal"
 
     @api.model
-    def ingest(self, link_company=None):
+    def ingest(self, link_company=None, syncing_company=None):
         """Queue what the journal rows visible here record; return their count.
 
         Rows of applicants deleted since, or of a company without an active
@@ -44,7 +44,10 @@ class LinkedInCaptureJournal(models.AbstractModel):
         job change queued the applicant's candidate pipelines already. With
         ``link_company``, the applicants of that company that are still
         without a candidate (created with capture off) are linked too, under
-        the same lock. The caller commits.
+        the same lock. The rows of ``syncing_company`` are linked and their
+        stage history written, but nothing of them is queued, because the
+        historical sync that is about to run sends that company's current
+        data. The caller commits.
 
         One transaction ingests at a time, under an advisory lock, and
         another one meanwhile takes nothing. Under Odoo's REPEATABLE READ, a worker whose
@@ -58,7 +61,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
                 cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (INGEST_LOCK_KEY,))
                 if not cr.fetchone()[0]:
                     return 0
-                count = self._ingest_events()
+                count = self._ingest_events(syncing_company)
                 if link_company:
                     self.env["linkedin.candidate"].sudo().assign_candidates(
                         link_company
@@ -68,7 +71,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
             _logger.info("linkedin capture journal: ingestion skipped: %s", exc)
             return 0
 
-    def _ingest_events(self):
+    def _ingest_events(self, syncing_company):
         total = 0
         while True:
             # The whole journal is read to find the oldest rows, because it
@@ -83,12 +86,12 @@ class LinkedInCaptureJournal(models.AbstractModel):
             )
             events = sorted(self.env.cr.fetchall())
             if events:
-                self._queue_events(events)
+                self._queue_events(events, syncing_company)
             total += len(events)
             if len(events) < INGEST_CHUNK:
                 return total
 
-    def _queue_events(self, events):
+    def _queue_events(self, events, syncing_company):
         """Link, record and queue what ``events`` (journal rows by id) record."""
         capture = self.env["linkedin.capture"]
         backends = capture._backends()
@@ -117,6 +120,13 @@ class LinkedInCaptureJournal(models.AbstractModel):
             if operation == "move" and stage_to:
                 moves.append((backend, applicant_id, candidate_id, current_job, event))
         changes += self._insert_history(moves)
+        syncing_backend = syncing_company and backends.get(syncing_company.id)
+        if syncing_backend:
+            changes = [
+                change
+                for change in changes
+                if change["backend_id"] != syncing_backend.id
+            ]
         capture._queue(changes)
         _logger.info(
             "linkedin capture journal: %d rows ingested, %d applicants linked,"

@@ -157,8 +157,13 @@ class _Run:
             }
         )
         # Journal rows first, so the backfill does not add a second history
-        # row for a move that the journal already records.
-        self.env["linkedin.capture.journal"].ingest()
+        # row for a move that the journal already records. A CRM sync sends
+        # the company's current candidates, candidate pipelines and stage
+        # history, so the company's rows queue nothing then.
+        crm_sync = "candidate_pipeline" in self.types
+        self.env["linkedin.capture.journal"].ingest(
+            syncing_company=self.company if crm_sync else None
+        )
         self.env["linkedin.candidate"].assign_candidates(self.company)
         self.env["linkedin.stage.history"].sudo().backfill(self.company)
         items = {code: self._extract(code) for code in self.types}

@@ -288,3 +288,24 @@ class TestCreateTrigger(SandboxCase):
         self.assertEqual(after, [])
         self.assertEqual(functions, [])
         self.assertIsNone(journal)
+
+    def test_historical_sync_sends_journal_rows_once(self):
+        applicant = self.Applicant.create(
+            {
+                "name": "Application of Ruth Amar",
+                "partner_name": "Ruth Amar",
+                "email_from": "ruth@example.com",
+                "job_id": self.job.id,
+            }
+        )
+        self.backend.run_historical_sync()
+        candidate = applicant.linkedin_candidate_id
+        self.assertTrue(candidate)
+        self.assertEqual(self._journal(), [])
+        held = {e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")}
+        self.assertIn(str(candidate.id), held)
+        # The sync sent the applicant's current data, so the outbox holds no
+        # second copy of it.
+        refs = self._pending_refs()
+        self.assertNotIn("candidate:%d" % candidate.id, refs)
+        self.assertNotIn("candidate:%d:job:%d" % (candidate.id, self.job.id), refs)
