@@ -476,9 +476,11 @@ def flush_details(run):
             "%s %d" % item for item in sorted(phase["requests_by_resource"].items())
         )
         details.append(
-            "after the %s, %d journal rows ingested in %.2f s, then pending rows"
-            " %s and requests %s"
+            "In run %d, the flush after the %s ingested %d journal rows in %.2f s."
+            " Its pending rows by entity type were %s, and its requests by"
+            " resource %s."
             % (
+                run["run"],
                 label,
                 phase["journal_rows"],
                 phase["ingest_seconds"],
@@ -486,10 +488,7 @@ def flush_details(run):
                 requests,
             )
         )
-    text = "By entity type and resource in run %d: %s." % (
-        run["run"],
-        "; ".join(details),
-    )
+    text = " ".join(details)
     kinds = failure_kinds(run["phases"].values())
     if kinds:
         ranked = sorted(kinds.items(), key=lambda item: -item[1])
