@@ -713,7 +713,7 @@ class LinkedInCapture(models.AbstractModel):
         }
         if unlinked:
             # A new applicant is linked by the next flush, but a note or a
-            # file on it needs its candidate now; linking also queues the
+            # file on it needs its candidate now. Linking also queues the
             # candidate and its candidate pipeline.
             self.env["linkedin.candidate"].sudo().assign_new(
                 self.env["hr.applicant"].sudo().browse(sorted(unlinked)),

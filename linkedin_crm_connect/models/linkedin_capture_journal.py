@@ -50,10 +50,10 @@ class LinkedInCaptureJournal(models.AbstractModel):
         data. The caller commits.
 
         One transaction ingests at a time, under an advisory lock, and
-        another one meanwhile takes nothing. Under Odoo's REPEATABLE READ, a worker whose
-        snapshot predates another worker's ingestion cannot delete or link
-        the rows that one handled. It rolls its own ingestion back and takes
-        nothing now, because the other worker queued them.
+        another one meanwhile takes nothing. Under Odoo's REPEATABLE READ, a
+        worker whose snapshot predates another worker's ingestion cannot
+        delete or link the rows that one handled. It rolls its own ingestion
+        back and takes nothing now, because the other worker queued them.
         """
         cr = self.env.cr
         try:
@@ -75,7 +75,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
         total = 0
         while True:
             # The whole journal is read to find the oldest rows, because it
-            # has no index; it is short unless a backlog built up.
+            # has no index. It is short unless a backlog built up.
             self.env.cr.execute(
                 "DELETE FROM linkedin_capture_event WHERE id IN ("
                 "   SELECT id FROM linkedin_capture_event ORDER BY id LIMIT %s)"
@@ -177,7 +177,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
     def _insert_history(self, moves):
         """Insert a stage history row per move; return the upserts of the rows.
 
-        ``moves`` holds ``(backend, applicant id, candidate id, job id,
+        ``moves`` contains ``(backend, applicant id, candidate id, job id,
         journal row)`` in journal order. The ids are drawn from the sequence
         first, so each row's id is known without matching rows back.
         """

@@ -302,10 +302,10 @@ class TestCreateTrigger(SandboxCase):
         candidate = applicant.linkedin_candidate_id
         self.assertTrue(candidate)
         self.assertEqual(self._journal(), [])
-        held = {e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")}
-        self.assertIn(str(candidate.id), held)
-        # The sync sent the applicant's current data, so the outbox holds no
-        # second copy of it.
+        sent = {e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")}
+        self.assertIn(str(candidate.id), sent)
+        # The sync sent the applicant's current data, so the outbox contains
+        # no second copy of it.
         refs = self._pending_refs()
         self.assertNotIn("candidate:%d" % candidate.id, refs)
         self.assertNotIn("candidate:%d:job:%d" % (candidate.id, self.job.id), refs)
