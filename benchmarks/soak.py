@@ -672,8 +672,7 @@ and updates the add-on in the copy instead. `--help` lists the options.
   `write_date` on edits that LinkedIn never receives.
 - **Clean** means no missing, extra, stale or duplicate record, no outbox
   row pending or claimed and no capture journal row after the drain, no
-  claim left by a live process
-  and no orphan other than resumes. LinkedIn documents no endpoint that
+  claim left by a live process and no orphan other than resumes. LinkedIn documents no endpoint that
   deletes a resume, so the resumes of deleted candidates stay, and their
   outbox rows fail with a message to delete them in Recruiter by hand.
 """

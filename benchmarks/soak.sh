@@ -28,8 +28,8 @@
 #                        is not checked
 #
 # Exit status 0 means the comparison is clean: nothing missing, extra, stale
-# or duplicated on LinkedIn, and no outbox row left pending or claimed. Set
-# PGHOST and PGPORT to use a PostgreSQL server of your own, as for bin/demo.
+# or duplicated on LinkedIn, no outbox row left pending or claimed, and no
+# capture journal row left. Set PGHOST and PGPORT to use a PostgreSQL server of your own, as for bin/demo.
 # Logs and the summary (JSON) are in .run/soak/ and .run/logs/.
 set -euo pipefail
 
