@@ -219,8 +219,10 @@ def _seconds_list(values):
     return ", ".join("%.1f" % value for value in values)
 
 
-def _plural(count, word):
-    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+def _plural(count, word, plural=None):
+    if count == 1:
+        return "%d %s" % (count, word)
+    return "%d %s" % (count, plural or word + "s")
 
 
 def render(results):
@@ -538,8 +540,9 @@ def pacing_lines(results, summaries):
     pacing = summaries["pacing"]
     figures = results["pacing"]
     text = (
-        "%d candidate changes were flushed with `pace_requests` on, against the"
-        " sandbox limited to %d records a minute per resource: %d records in %d"
+        "%d candidate changes were flushed by %s at once with `pace_requests`"
+        " on, against the sandbox limited to %d records a minute per resource"
+        " (requests per process: %s): %d records in %d"
         " requests, %.1f s from the first request to the last. Records per"
         " one-minute window from the first request: %s. The busiest rolling"
         " 60 s contained %d. Over the span the flush occupied the window (%.1f s),"
@@ -547,7 +550,9 @@ def pacing_lines(results, summaries):
         " %d seen by the add-on, %d counted by the sandbox."
         % (
             figures["changes"],
+            _plural(figures.get("processes", 1), "Odoo process", "Odoo processes"),
             figures["limit"],
+            ", ".join(str(n) for n in figures.get("upserts_per_process", [])),
             pacing["records"],
             pacing["requests"],
             pacing["first_to_last"],
@@ -642,9 +647,12 @@ within %(timeout).0f s of the last commit ranks last.
 queues %(changes)d candidate rows. The sandbox is set to `{"rate_limits": true,
 "records_per_minute": %(limit)d}` and the backend to `pace_requests` on, with
 a resource setting of `records_per_minute` %(limit)d for every resource,
-which the pacer takes in place of LinkedIn's documented limit. A wrapper
-around `LinkedInClient.batch_upsert` in the same process
-records the start and outcome of each request. Each record sent stays in
+which the pacer takes in place of LinkedIn's documented limit. Then
+%(processes)s, started together, each run one flush as the scheduled action
+does. They claim rows with `FOR UPDATE SKIP LOCKED`, so they share the
+rows, and they share the pacing window in PostgreSQL
+(`linkedin_pacing_slot`). A wrapper around `LinkedInClient.batch_upsert` in
+each process records the start and outcome of each request. Each record sent stays in
 the rolling window of the limit for 60 s, so a flush occupies the window
 from its first request until 60 s after the start of its last. The share of
 the allowance is the records sent divided by the allowance of that span:
@@ -671,6 +679,9 @@ is an estimate, not measured here.
         "timeout": latency["timeout"],
         "changes": pacing["changes"],
         "limit": pacing["limit"],
+        "processes": _plural(
+            pacing.get("processes", 1), "Odoo process", "Odoo processes"
+        ),
     }
     lines = []
     for block in text.split("\n\n"):

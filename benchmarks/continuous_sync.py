@@ -28,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -631,29 +632,34 @@ def command_pacing(args):
         env.cr.commit()
         pending = outbox_states(env, backend).get("pending", {})
 
-        log = []
-        record_batch_upserts(log)
-        sandbox.configure(rate_limits=True, records_per_minute=args.limit)
-        try:
-            before = sandbox.stats()
-            started = time.perf_counter()
-            stats = env["linkedin.flusher"].flush(backend, commit=True)
-            seconds = time.perf_counter() - started
-            after = sandbox.stats()
-        finally:
-            sandbox.configure(
-                rate_limits=False, records_per_minute=DOCUMENTED_RECORDS_PER_MINUTE
-            )
+    sandbox.configure(rate_limits=True, records_per_minute=args.limit)
+    try:
+        before = sandbox.stats()
+        flushes = run_pacing_flushes(args)
+        after = sandbox.stats()
+    finally:
+        sandbox.configure(
+            rate_limits=False, records_per_minute=DOCUMENTED_RECORDS_PER_MINUTE
+        )
+    stats = {}
+    for flush in flushes:
+        for key, value in flush["stats"].items():
+            if isinstance(value, int):
+                stats[key] = stats.get(key, 0) + value
     figures = {
         "limit": args.limit,
         "changes": args.changes,
+        "processes": args.processes,
         "pending": pending,
         "stats": stats,
-        "seconds": seconds,
+        "seconds": max(flush["ended"] for flush in flushes)
+        - min(flush["started"] for flush in flushes),
         "requests": nested_delta(before["requests"], after["requests"]),
         "statuses": nested_delta(before["statuses"], after["statuses"]),
-        "upserts": log,
+        "upserts": sorted(entry for flush in flushes for entry in flush["upserts"]),
+        "upserts_per_process": [len(flush["upserts"]) for flush in flushes],
     }
+    seconds = figures["seconds"]
     summary = continuous_report.summarize_pacing(figures)
     print(
         "pacing: %d records in %.1f s, %.1f %% of the allowance, %d responses 429"
@@ -665,6 +671,57 @@ def command_pacing(args):
         )
     )
     update_results(args.results, pacing=figures)
+    return 0
+
+
+def run_pacing_flushes(args):
+    """Flush the backend from ``args.processes`` Odoo processes at once.
+
+    Each process is ``continuous_sync.py pacing-flush``, which writes its
+    requests to a JSON file of its own. Returns what each process wrote.
+    """
+    folder = Path(args.results).parent
+    outputs = [folder / ("pacing-flush-%d.json" % n) for n in range(args.processes)]
+    processes = []
+    for number, output in enumerate(outputs):
+        output.unlink(missing_ok=True)
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--results",
+            str(args.results),
+            "pacing-flush",
+            "--config",
+            str(args.config),
+            "--database",
+            args.database,
+            "--output",
+            str(output),
+        ]
+        if args.logfile:
+            command += ["--logfile", "%s.%d" % (args.logfile, number)]
+        processes.append(subprocess.Popen(command))
+    failed = [process.args for process in processes if process.wait() != 0]
+    if failed:
+        raise SystemExit(
+            "error: pacing flush process failed: %s; see its Odoo log in"
+            " .run/logs/continuous-pacing.log.N" % " ".join(failed[0])
+        )
+    return [json.loads(output.read_text()) for output in outputs]
+
+
+def command_pacing_flush(args):
+    """Flush the backend once, recording each batch upsert; one of several."""
+    log = []
+    record_batch_upserts(log)
+    with odoo_env.environment(args.database) as env:
+        backend = env["linkedin.backend"].search([])
+        started = time.time()
+        stats = env["linkedin.flusher"].flush(backend, commit=True)
+        ended = time.time()
+    Path(args.output).write_text(
+        json.dumps({"stats": stats, "started": started, "ended": ended, "upserts": log})
+    )
     return 0
 
 
@@ -924,6 +981,19 @@ def build_parser():
     )
     pacing = subs["pacing"]
     pacing.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="Odoo processes that flush the changes at the same time",
+    )
+    pacing_flush = commands.add_parser(
+        "pacing-flush", help="flush once and record the requests (for pacing)"
+    )
+    pacing_flush.add_argument("--config", required=True, help="Odoo configuration")
+    pacing_flush.add_argument("--database", required=True, help="Odoo database")
+    pacing_flush.add_argument("--logfile", help="file for Odoo's log")
+    pacing_flush.add_argument("--output", required=True, help="JSON file to write")
+    pacing.add_argument(
         "--changes", type=int, default=3000, help="candidate changes to flush"
     )
     pacing.add_argument(
@@ -976,6 +1046,7 @@ def main(argv=None):
         "configure": command_configure,
         "hooks": command_hooks,
         "pacing": command_pacing,
+        "pacing-flush": command_pacing_flush,
         "latency-setup": command_latency_setup,
         "latency": command_latency,
     }[args.command]

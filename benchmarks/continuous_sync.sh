@@ -20,6 +20,7 @@
 #   --latency-seconds S  seconds over which they are spread (default 240)
 #   --pacing-changes N   candidate changes flushed under the limit (default 3000)
 #   --pacing-limit N     records per minute per resource (default 1000)
+#   --pacing-processes N Odoo processes that flush them at once (default 2)
 #   --http-port PORT     Odoo's HTTP port in the latency step (default 8980)
 #   --sandbox-port PORT  the sandbox's port (default 0: a free port)
 #   --page FILE          page to write the figures to (default docs/benchmarks.md);
@@ -39,6 +40,7 @@ latency_commits=30
 latency_seconds=240
 pacing_changes=3000
 pacing_limit=1000
+pacing_processes=2
 http_port=8980
 sandbox_port=0
 page=docs/benchmarks.md
@@ -52,6 +54,7 @@ while (($# > 0)); do
         --latency-seconds) latency_seconds="${2:?--latency-seconds needs a number}"; shift ;;
         --pacing-changes) pacing_changes="${2:?--pacing-changes needs a number}"; shift ;;
         --pacing-limit) pacing_limit="${2:?--pacing-limit needs a number}"; shift ;;
+        --pacing-processes) pacing_processes="${2:?--pacing-processes needs a number}"; shift ;;
         --http-port) http_port="${2:?--http-port needs a port}"; shift ;;
         --sandbox-port) sandbox_port="${2:?--sandbox-port needs a port}"; shift ;;
         --page) page="${2?--page needs a file name}"; shift ;;
@@ -65,7 +68,7 @@ while (($# > 0)); do
     shift
 done
 for option in count runs batch latency_commits latency_seconds pacing_changes \
-    pacing_limit http_port sandbox_port; do
+    pacing_limit pacing_processes http_port sandbox_port; do
     [[ "${!option}" =~ ^[0-9]+$ ]] \
         || lcc_die "--${option//_/-} must be a whole number, got '${!option}'"
 done
@@ -182,9 +185,10 @@ lcc_start_odoo "$server_log" --config="$server_config" --database="$LATENCY_DB" 
     --max-cron-threads=1
 lcc_wait_for_http "http://127.0.0.1:$http_port/web/login" 120
 
-lcc_log "bench: pacing $pacing_changes candidate changes at $pacing_limit records a minute"
+lcc_log "bench: pacing $pacing_changes candidate changes at $pacing_limit records a minute from $pacing_processes processes"
 orm pacing --database "$last_installed" --sandbox-url "$sandbox_url" \
-    --changes "$pacing_changes" --limit "$pacing_limit"
+    --changes "$pacing_changes" --limit "$pacing_limit" \
+    --processes "$pacing_processes"
 
 lcc_log "bench: latency of $latency_commits commits over $latency_seconds s"
 orm latency --database "$LATENCY_DB" --sandbox-url "$sandbox_url" \

@@ -17,32 +17,73 @@ WINDOW_SECONDS = 60.0
 MARGIN_SECONDS = 1.0
 
 
-class Pacer:
-    """A sliding one-minute window of records sent, per resource.
+#: Slots a pacer remembers per resource and thread, so that ``release`` can
+#: find the request LinkedIn refused.
+OWN_SLOTS = 16
 
-    ``wait`` blocks until ``count`` more records fit under the limit. A
-    single request larger than the limit is let through once the window is
-    empty, so the pacer never blocks forever.
 
-    One pacer may serve several threads, because the window is read and
-    changed under a lock and the sleep happens outside it.
+class MemoryWindow:
+    """A sliding one-minute window of records sent, per resource, in memory.
 
-    NOTE: the window is per process. Two Odoo workers flushing the same
-    backend at once each pace to the full limit, so together they may send
-    up to twice the limit.
+    It serves the threads of one process, because the window is read and
+    changed under a lock. ``linkedin_crm_connect`` uses a window in
+    PostgreSQL, which every Odoo process shares, in its place.
     """
 
-    def __init__(self, clock=time.monotonic, sleep=time.sleep):
-        self._clock = clock
-        self._sleep = sleep
+    def __init__(self):
         self._sent = collections.defaultdict(collections.deque)
         self._lock = threading.Lock()
 
-    def _used(self, resource, now):
-        window = self._sent[resource]
-        while window and window[0][0] <= now - WINDOW_SECONDS - MARGIN_SECONDS:
-            window.popleft()
-        return sum(count for _at, count in window)
+    def reserve(self, resource, count, limit, now):
+        """Record ``count`` records at ``now`` if they fit under ``limit``.
+
+        Returns ``(slot, 0.0)`` with a slot to pass to ``discard``, or
+        ``(None, seconds)`` to wait before the next try. A request larger
+        than the limit is let through once the window is empty, so a
+        caller never waits forever.
+        """
+        with self._lock:
+            window = self._sent[resource]
+            while window and window[0][0] <= now - WINDOW_SECONDS - MARGIN_SECONDS:
+                window.popleft()
+            used = sum(count for _at, count in window)
+            if used + count <= limit or not window:
+                slot = [now, count]
+                window.append(slot)
+                return slot, 0.0
+            return None, window[0][0] + WINDOW_SECONDS + MARGIN_SECONDS - now
+
+    def discard(self, resource, slot):
+        """Remove a slot that ``reserve`` returned, if it is still in the window."""
+        with self._lock:
+            window = self._sent[resource]
+            for index, entry in enumerate(window):
+                if entry is slot:
+                    del window[index]
+                    return
+
+
+class Pacer:
+    """Pace requests per resource under a records-per-minute limit.
+
+    ``wait`` blocks until ``count`` more records fit under the limit in the
+    window, then records them there. The sleep happens outside the window's
+    lock, so one pacer may serve several threads.
+    """
+
+    def __init__(self, clock=time.monotonic, sleep=time.sleep, window=None):
+        self._clock = clock
+        self._sleep = sleep
+        self._window = window if window is not None else MemoryWindow()
+        self._local = threading.local()
+
+    def _own_slots(self, resource):
+        slots = getattr(self._local, "slots", None)
+        if slots is None:
+            slots = self._local.slots = {}
+        if resource not in slots:
+            slots[resource] = collections.deque(maxlen=OWN_SLOTS)
+        return slots[resource]
 
     def wait(self, resource, count, limit):
         """Wait until ``count`` records fit under ``limit`` a minute; 0 is no limit.
@@ -53,46 +94,46 @@ class Pacer:
             return 0.0
         waited = 0.0
         while True:
-            with self._lock:
-                now = self._clock()
-                used = self._used(resource, now)
-                window = self._sent[resource]
-                if used + count <= limit or not window:
-                    window.append((self._clock(), count))
-                    return waited
-                delay = max(window[0][0] + WINDOW_SECONDS + MARGIN_SECONDS - now, 0.01)
+            slot, delay = self._window.reserve(resource, count, limit, self._clock())
+            if slot is not None:
+                self._own_slots(resource).append((slot, count))
+                return waited
+            delay = max(delay, 0.01)
             self._sleep(delay)
             waited += delay
 
     def release(self, resource, count):
-        """Give back the records of the last request, which LinkedIn refused.
+        """Give back the records of a request that LinkedIn refused.
 
         A request rejected with 429 counts nothing at LinkedIn, so keeping its
         records in the window would waste that much of the allowance. The
-        latest entry of ``count`` records is removed, which is the refused
-        request's unless another thread sent one of the same size since.
+        latest request of ``count`` records that this thread sent through
+        this pacer is removed, which is the refused one when the caller
+        releases it right after the refusal.
         """
-        with self._lock:
-            window = self._sent[resource]
-            for index in range(len(window) - 1, -1, -1):
-                if window[index][1] == count:
-                    del window[index]
-                    return
+        own = self._own_slots(resource)
+        for index in range(len(own) - 1, -1, -1):
+            slot, size = own[index]
+            if size == count:
+                del own[index]
+                self._window.discard(resource, slot)
+                return
 
 
 _shared_pacers = {}
 _shared_lock = threading.Lock()
 
 
-def shared_pacer(key):
-    """Return this process's pacer for ``key``, creating it on first use.
+def shared_pacer(key, factory=Pacer):
+    """Return this process's pacer for ``key``, creating it with ``factory``.
 
     The flusher runs once a minute and each run is short, so a pacer per run
     would forget the records that the previous run sent less than a minute
-    before. Callers pass a key such as ``(database name, backend id)``.
+    before, unless its window lives outside the process. Callers pass a key
+    such as ``(database name, backend id)``.
     """
     with _shared_lock:
         pacer = _shared_pacers.get(key)
         if pacer is None:
-            pacer = _shared_pacers[key] = Pacer()
+            pacer = _shared_pacers[key] = factory()
         return pacer

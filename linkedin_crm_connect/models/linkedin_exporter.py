@@ -9,7 +9,6 @@ from odoo import fields, models
 from odoo.tools import html2plaintext
 
 from ..linkedin import entities, errors
-from ..linkedin.pacing import shared_pacer
 from ..linkedin.restli import body_key
 from .linkedin_binding import (
     CRM_ENTITY_TYPES,
@@ -18,6 +17,7 @@ from .linkedin_binding import (
     RESOURCE_OF,
     RSC_ENTITY_TYPES,
 )
+from .pacing_store import backend_pacer
 
 _logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class _Run:
         self.bindings = env["linkedin.binding"].sudo()
         #: Seconds spent sending each entity type, for the summary.
         self.timings = {}
-        self.pacer = shared_pacer((env.cr.dbname, backend.id))
+        self.pacer = backend_pacer(env.cr.dbname, backend.id)
         #: Consecutive 429 responses per resource, reset by a success.
         self.rate_limited = {}
         #: Filter of the extraction in progress (see ``_extract``).

@@ -209,6 +209,22 @@ CREATE TABLE IF NOT EXISTS linkedin_capture_event (
 )
 """
 
+#: The pacing window that every Odoo process shares (see ``pacing_store``):
+#: one row per request sent in about the last minute, with the wall-clock
+#: time of the reservation in seconds. ``backend_id`` is a plain integer,
+#: because rows are written outside the flush's transaction.
+PACING_SLOT_TABLE = """
+CREATE TABLE IF NOT EXISTS linkedin_pacing_slot (
+    id serial PRIMARY KEY,
+    backend_id integer NOT NULL,
+    resource varchar NOT NULL,
+    sent_at double precision NOT NULL,
+    records integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS linkedin_pacing_slot_resource_idx
+    ON linkedin_pacing_slot (backend_id, resource)
+"""
+
 #: The create capture of ``hr.applicant``, as an AFTER INSERT row trigger:
 #: one journal row, unless the no-capture setting is on.
 APPLICANT_CREATED = """
@@ -268,7 +284,7 @@ RETIRED = (
 )
 
 FUNCTIONS = (
-    (CAPTURE_EVENT_TABLE,)
+    (CAPTURE_EVENT_TABLE, PACING_SLOT_TABLE)
     + RETIRED
     + (
         OUTBOX_QUEUE,
@@ -286,6 +302,7 @@ DROP = RETIRED + (
     "DROP TRIGGER IF EXISTS linkedin_applicant_created ON hr_applicant",
     "DROP TRIGGER IF EXISTS linkedin_applicant_stage_changed ON hr_applicant",
     "DROP TABLE IF EXISTS linkedin_capture_event",
+    "DROP TABLE IF EXISTS linkedin_pacing_slot",
     "DROP FUNCTION IF EXISTS linkedin_applicant_created()",
     "DROP FUNCTION IF EXISTS linkedin_applicant_stage_changed()",
     (

@@ -1,17 +1,25 @@
+import time
+
+import odoo
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import at_install, post_install
 
 from ..linkedin import pacing
+from ..models.pacing_store import OdooPacingWindow, backend_pacer
 from .common import SandboxCase
 
 QUIET = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 
 
 class FakeClock:
-    """A monotonic clock whose sleep moves it forward at once."""
+    """A wall clock whose sleep moves it forward at once.
+
+    It starts two minutes ahead of the real one, so the pacing window that
+    the historical sync of ``setUp`` filled has expired.
+    """
 
     def __init__(self):
-        self.now = 1000.0
+        self.now = time.time() + 120.0
 
     def __call__(self):
         return self.now
@@ -127,7 +135,7 @@ class TestOperations(SandboxCase):
 
     def test_pacing_spans_flushes(self):
         clock = FakeClock()
-        pacer = pacing.shared_pacer((self.env.cr.dbname, self.backend.id))
+        pacer = backend_pacer(self.env.cr.dbname, self.backend.id)
         pacer._clock = clock
         pacer._sleep = clock.sleep
         self.env["linkedin.resource.setting"].create(
@@ -150,6 +158,39 @@ class TestOperations(SandboxCase):
         self.assertGreaterEqual(clock.now - started, pacing.WINDOW_SECONDS)
         held = {e["key"]["atsCandidateId"] for e in self.held_entities("atsCandidates")}
         self.assertIn(str(second.linkedin_candidate_id.id), held)
+
+    def _slot_count(self):
+        # The window is written through cursors of its own, which commit
+        # after this test's snapshot was taken.
+        cr = odoo.sql_db.db_connect(self.env.cr.dbname).cursor(serialized=False)
+        try:
+            cr.execute(
+                "SELECT count(*) FROM linkedin_pacing_slot WHERE backend_id = %s",
+                (self.backend.id,),
+            )
+            return cr.fetchone()[0]
+        finally:
+            cr.close()
+
+    def test_pacing_window_shared_by_processes(self):
+        clock = FakeClock()
+        # Two pacers with windows of their own play two Odoo processes.
+        first, second = (
+            pacing.Pacer(
+                clock,
+                clock.sleep,
+                OdooPacingWindow(self.env.cr.dbname, self.backend.id),
+            )
+            for _ in range(2)
+        )
+        self.assertEqual(first.wait("atsCandidates", 60, 100), 0.0)
+        self.assertEqual(second.wait("atsCandidates", 60, 100), 61.0)
+        self.assertEqual(second.wait("tcrmInteractions", 100, 100), 0.0)
+        self.assertEqual(self._slot_count(), 2)
+        # A request that LinkedIn refused with 429 gives its records back.
+        second.release("atsCandidates", 60)
+        self.assertEqual(self._slot_count(), 1)
+        self.assertEqual(first.wait("atsCandidates", 100, 100), 0.0)
 
     def test_version_setting_fixes_it(self):
         setting = self.env["linkedin.resource.setting"].create(

@@ -1,4 +1,4 @@
-from linkedin.pacing import Pacer, shared_pacer
+from linkedin.pacing import MemoryWindow, Pacer, shared_pacer
 
 
 class FakeClock:
@@ -88,3 +88,29 @@ def test_shared_pacer_one_per_key():
     assert shared_pacer(("db", 1)) is first
     assert shared_pacer(("db", 2)) is not first
     assert shared_pacer(("other", 1)) is not first
+
+
+def test_pacers_share_one_window():
+    clock = FakeClock()
+    window = MemoryWindow()
+    first = Pacer(clock, clock.sleep, window)
+    second = Pacer(clock, clock.sleep, window)
+    assert first.wait("atsCandidates", 600, 1000) == 0.0
+    assert second.wait("atsCandidates", 600, 1000) == 61.0
+
+
+def test_release_of_other_pacer_ignored():
+    clock = FakeClock()
+    window = MemoryWindow()
+    first = Pacer(clock, clock.sleep, window)
+    second = Pacer(clock, clock.sleep, window)
+    first.wait("atsCandidates", 600, 1000)
+    second.release("atsCandidates", 600)
+    assert second.wait("atsCandidates", 600, 1000) == 61.0
+
+
+def test_shared_pacer_uses_factory():
+    window = MemoryWindow()
+    pacer = shared_pacer(("db", 3), lambda: Pacer(window=window))
+    assert pacer._window is window
+    assert shared_pacer(("db", 3), Pacer) is pacer
