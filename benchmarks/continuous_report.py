@@ -541,8 +541,8 @@ def pacing_lines(results, summaries):
     figures = results["pacing"]
     text = (
         "%d candidate changes were flushed by %s at once with `pace_requests`"
-        " on, against the sandbox limited to %d records a minute per resource"
-        " (requests per process: %s): %d records in %d"
+        " on. The sandbox was limited to %d records a minute per resource."
+        " Requests per process: %s. In all, %d records went in %d"
         " requests, %.1f s from the first request to the last. Records per"
         " one-minute window from the first request: %s. The busiest rolling"
         " 60 s contained %d. Over the span the flush occupied the window (%.1f s),"
