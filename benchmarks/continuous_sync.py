@@ -331,7 +331,7 @@ def measure_flush(database, sandbox, label):
 
 def _measure_flush(env, backend, sandbox, label):
     # The capture journal becomes outbox rows at the start of a flush. It is
-    # ingested here first, timed, so the pending rows can be counted; its
+    # ingested here first, timed, so the pending rows can be counted. Its
     # seconds count as flush time.
     started = time.perf_counter()
     journal_rows = env["linkedin.capture.journal"].ingest()
@@ -441,7 +441,7 @@ def command_hooks(args):
     ``flush-creates`` and ``flush-moves`` flush the installed database's
     outbox once. The shell script runs each phase in its own process, as
     Odoo runs a user's requests in a web worker and the flush in its cron
-    worker, so the flush leaves neither objects nor caches in the process
+    worker. So the flush leaves neither objects nor caches in the process
     that times the hooks.
     """
     if args.phase.startswith("flush-"):
@@ -704,8 +704,8 @@ def run_pacing_flushes(args):
     failed = [process.args for process in processes if process.wait() != 0]
     if failed:
         raise SystemExit(
-            "error: pacing flush process failed: %s; see its Odoo log in"
-            " .run/logs/continuous-pacing.log.N" % " ".join(failed[0])
+            "error: pacing flush process failed: %s. See its Odoo log in"
+            " .run/logs/continuous-pacing.log.N." % " ".join(failed[0])
         )
     return [json.loads(output.read_text()) for output in outputs]
 

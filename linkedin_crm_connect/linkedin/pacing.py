@@ -39,8 +39,8 @@ class MemoryWindow:
 
         Returns ``(slot, 0.0)`` with a slot to pass to ``discard``, or
         ``(None, seconds)`` to wait before the next try. A request larger
-        than the limit is let through once the window is empty, so a
-        caller never waits forever.
+        than the limit is let through once the window is empty, so it does
+        not wait for room that the limit never leaves.
         """
         with self._lock:
             window = self._sent[resource]

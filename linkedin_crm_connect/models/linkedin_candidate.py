@@ -85,20 +85,10 @@ class LinkedInCandidate(models.Model):
         Works in SQL on purpose: the historical sync runs it on tens of
         thousands of applicants, and plain column updates must not trigger
         the add-on's own write hooks. Returns the number of applicants linked.
+        The flush runs it every minute, so it reads the candidates only when
+        an applicant needs linking.
         """
         cr = self.env.cr
-        cr.execute(
-            "SELECT id, person_urn, email_normalized, partner_id"
-            " FROM linkedin_candidate WHERE company_id = %s",
-            (company.id,),
-        )
-        by_email, by_partner = {}, {}
-        for cand_id, _urn, email, partner_id in cr.fetchall():
-            if email:
-                by_email.setdefault(email, cand_id)
-            if partner_id:
-                by_partner.setdefault(partner_id, cand_id)
-
         cr.execute(
             "SELECT a.id, a.email_from, a.partner_id, p.email"
             " FROM hr_applicant a"
@@ -112,6 +102,20 @@ class LinkedInCandidate(models.Model):
         rows = cr.fetchall()
         if not rows:
             return 0
+
+        # The oldest candidate with an email or contact wins, as in
+        # ``linkedin_candidate_link``, which links one applicant at a time.
+        cr.execute(
+            "SELECT id, person_urn, email_normalized, partner_id"
+            " FROM linkedin_candidate WHERE company_id = %s ORDER BY id",
+            (company.id,),
+        )
+        by_email, by_partner = {}, {}
+        for cand_id, _urn, email, partner_id in cr.fetchall():
+            if email:
+                by_email.setdefault(email, cand_id)
+            if partner_id:
+                by_partner.setdefault(partner_id, cand_id)
 
         # Group the new applicants among themselves first, then create one
         # candidate per group, so a person with three new applications gets

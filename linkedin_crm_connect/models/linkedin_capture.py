@@ -706,27 +706,28 @@ class LinkedInCapture(models.AbstractModel):
             % (table, model_column, where)
         )
         self.env.cr.execute(query, (tuple(records.ids),))
+        rows = self.env.cr.fetchall()
         unlinked = {
             applicant_id
-            for _record, candidate_id, company_id, applicant_id in self.env.cr.fetchall()
+            for _record, candidate_id, company_id, applicant_id in rows
             if not candidate_id and company_id in backends
         }
+        candidate_of = {}
         if unlinked:
             # A new applicant is linked by the next flush, but a note or a
             # file on it needs its candidate now. Linking also queues the
             # candidate and its candidate pipeline.
-            self.env["linkedin.candidate"].sudo().assign_new(
-                self.env["hr.applicant"].sudo().browse(sorted(unlinked)),
-                {company_id: backend.id for company_id, backend in backends.items()},
-            )
-        self.env.cr.execute(query, (tuple(records.ids),))
-        self._queue(
-            [
-                make(backends[company_id], record_id, candidate_id)
-                for record_id, candidate_id, company_id, _applicant in self.env.cr.fetchall()
-                if company_id in backends and candidate_id
-            ]
-        )
+            backend_ids = {company: backend.id for company, backend in backends.items()}
+            applicants = self.env["hr.applicant"].sudo().browse(sorted(unlinked))
+            candidates = self.env["linkedin.candidate"].sudo()
+            for row in candidates.assign_new(applicants, backend_ids):
+                candidate_of[row[0]] = row[3]
+        changes = []
+        for record_id, candidate_id, company_id, applicant_id in rows:
+            candidate_id = candidate_id or candidate_of.get(applicant_id)
+            if company_id in backends and candidate_id:
+                changes.append(make(backends[company_id], record_id, candidate_id))
+        self._queue(changes)
 
     @api.model
     def messages_changed(self, messages, operation="upsert"):

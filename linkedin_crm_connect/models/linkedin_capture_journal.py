@@ -35,7 +35,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
 
     @api.model
     def ingest(self, link_company=None, syncing_company=None):
-        """Queue what the journal rows visible here record; return their count.
+        """Queue what the journal rows visible here record and return their count.
 
         Rows of applicants deleted since, or of a company without an active
         backend, are dropped: the unlink hook queued the deletes, and the
@@ -152,7 +152,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def _link_candidates(self, applicants, backends):
-        """Link applicants without a candidate, in place; return the ids linked.
+        """Link applicants without a candidate in place and return the ids linked.
 
         ``linkedin.candidate.assign_candidates`` links every unlinked applicant
         of a company in a few set-based statements, grouping the new
@@ -175,7 +175,7 @@ class LinkedInCaptureJournal(models.AbstractModel):
         return {i for i in unlinked if applicants[i][0]}
 
     def _insert_history(self, moves):
-        """Insert a stage history row per move; return the upserts of the rows.
+        """Insert a stage history row per move and return the upserts of the rows.
 
         ``moves`` contains ``(backend, applicant id, candidate id, job id,
         journal row)`` in journal order. The ids are drawn from the sequence

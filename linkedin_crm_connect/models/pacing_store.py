@@ -7,7 +7,7 @@ through a cursor of its own in READ COMMITTED isolation, under an advisory
 lock per backend and resource. So a reservation reads every other process's
 reservations as soon as they are committed, whatever snapshot the flush's
 own transaction holds. Times are the wall clock of the reserving process
-(``time.time``), which every process of a server shares; servers whose
+(``time.time``), which every process of a server shares. Servers whose
 clocks differ by a second shift the window by that second.
 """
 
@@ -26,7 +26,7 @@ class OdooPacingWindow:
         self.backend_id = backend_id
 
     def reserve(self, resource, count, limit, now):
-        """Reserve ``count`` records at ``now``; see ``MemoryWindow.reserve``.
+        """Reserve ``count`` records at ``now``, as ``MemoryWindow.reserve`` does.
 
         Expired slots of every backend are deleted on the way, which keeps
         the table at about one minute of requests.

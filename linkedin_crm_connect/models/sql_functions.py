@@ -4,7 +4,7 @@ triggers on ``hr_applicant``, and the PL/pgSQL functions of the capture hooks.
 Applicant creates and stage moves are the changes a recruiter makes most, so
 their triggers only append one row to ``linkedin_capture_event`` inside the
 user's statement. Finding the candidate, writing the stage history and
-queueing the outbox rows happen later, in ``linkedin.capture.ingest_events``,
+queueing the outbox rows happen later, in ``linkedin.capture.journal.ingest``,
 which the flush runs first.
 
 The other hooks call PL/pgSQL functions. PostgreSQL plans a statement sent by
@@ -190,7 +190,7 @@ NO_CAPTURE_SETTING = "linkedin.no_capture"
 
 #: The journal of applicant creates and stage moves, one row each, written
 #: by the triggers below in the user's statement and turned into candidates,
-#: stage history and outbox rows by ``linkedin.capture.ingest_events`` at the
+#: stage history and outbox rows by ``linkedin.capture.journal.ingest`` at the
 #: start of every flush. It has no index, primary key or foreign key: each
 #: of those would cost every create and move an index entry or a locking
 #: lookup, and the ingestion reads and deletes the whole table at once.

@@ -17,7 +17,8 @@ class TestCreateTrigger(SandboxCase):
         self.Applicant = self.env["hr.applicant"].with_context(**QUIET)
         self.Outbox = self.env["linkedin.outbox"]
         self.job = self.env.ref("hr.job_developer")
-        # Journal rows of the demo data and of earlier setup steps.
+        # Journal rows that other tests committed are ingested first, so
+        # each test reads only its own.
         self.ingest()
 
     def _pending_refs(self):
